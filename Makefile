@@ -1,0 +1,42 @@
+# ofasearch: `make run` installs missing system packages (when root), builds and runs the default
+# experiment; `make test` runs the tests; `make bench` the benchmarks; `make predictors` retrains
+# the committed predictors from ../shared.
+SWIFT ?= swift
+APT_PACKAGES := libxgboost-dev libopenblas-dev libjson-c-dev pkg-config
+BIN := .build/release/ofasearch
+OUT ?= out/quickstart
+# One BLAS thread unless told otherwise: the search batches its own work, and two thread pools on
+# two cores contend.
+export OPENBLAS_NUM_THREADS ?= 1
+
+.PHONY: deps build run test bench predictors clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "missing Debian packages:$$missing"; echo "install them with: sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product ofasearch
+
+run: build
+	$(BIN) run experiments/quickstart.yaml --out $(OUT)
+	@echo "report: $(OUT)/report.md"
+
+test: deps
+	$(SWIFT) test
+
+bench: deps
+	$(SWIFT) build -c release --product ofasearch-bench
+	.build/release/ofasearch-bench
+
+predictors: build
+	./scripts/train-predictors.sh
+
+clean:
+	rm -rf .build out

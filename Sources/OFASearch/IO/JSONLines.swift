@@ -1,0 +1,185 @@
+import CJSONC
+import Foundation
+
+/// One parsed JSON value from json-c, owned by this object and freed with it.
+///
+/// Bulk inputs (data sets, streams of architectures) go through json-c, which parses them much
+/// faster than Foundation's decoder; accessors name the missing or mistyped key in their errors.
+///
+/// ```swift
+/// let obj = try JSONCObject(parsing: #"{"r": 224, "top1": 76.1}"#)
+/// try obj.int("r")        // 224
+/// try obj.double("top1")  // 76.1
+/// ```
+public final class JSONCObject: @unchecked Sendable {
+    let raw: OpaquePointer
+    private let owner: JSONCObject?
+
+    /// Parses one JSON document.
+    public init(parsing text: String) throws(JSONInputError) {
+        var error = json_tokener_success
+        guard let obj = text.withCString({ json_tokener_parse_verbose($0, &error) }) else {
+            let why = String(cString: json_tokener_error_desc(error))
+            throw .malformed(why)
+        }
+        raw = obj
+        owner = nil
+    }
+
+    private init(borrowing raw: OpaquePointer, owner: JSONCObject) {
+        self.raw = raw
+        self.owner = owner
+    }
+
+    deinit { if owner == nil { json_object_put(raw) } }
+
+    public var isObject: Bool { json_object_is_type(raw, json_type_object) != 0 }
+    public var isArray: Bool { json_object_is_type(raw, json_type_array) != 0 }
+    public var isNull: Bool { json_object_is_type(raw, json_type_null) != 0 }
+    public var isNumber: Bool { json_object_is_type(raw, json_type_int) != 0 || json_object_is_type(raw, json_type_double) != 0 }
+
+    /// Keys of an object, in document order.
+    public var keys: [String] {
+        guard isObject else { return [] }
+        var out: [String] = []
+        var it = json_object_iter_begin(raw), end = json_object_iter_end(raw)
+        while json_object_iter_equal(&it, &end) == 0 {
+            out.append(String(cString: json_object_iter_peek_name(&it)))
+            json_object_iter_next(&it)
+        }
+        return out
+    }
+
+    /// The member `key`, or nil when absent.
+    public subscript(key: String) -> JSONCObject? {
+        var child: OpaquePointer?
+        guard isObject, json_object_object_get_ex(raw, key, &child) != 0, let child else { return nil }
+        return JSONCObject(borrowing: child, owner: owner ?? self)
+    }
+
+    public var count: Int { isArray ? Int(json_object_array_length(raw)) : 0 }
+
+    public subscript(index: Int) -> JSONCObject {
+        JSONCObject(borrowing: json_object_array_get_idx(raw, index)!, owner: owner ?? self)
+    }
+
+    /// The value as an integer, when it is an integral number.
+    public var intValue: Int? {
+        if json_object_is_type(raw, json_type_int) != 0 { return Int(json_object_get_int64(raw)) }
+        if json_object_is_type(raw, json_type_double) != 0 {
+            let v = json_object_get_double(raw)
+            return v == v.rounded() && abs(v) < 1e15 ? Int(v) : nil
+        }
+        return nil
+    }
+
+    public var doubleValue: Double? { isNumber ? json_object_get_double(raw) : nil }
+    public var stringValue: String? {
+        json_object_is_type(raw, json_type_string) != 0 ? String(cString: json_object_get_string(raw)) : nil
+    }
+
+    public func int(_ key: String) throws(JSONInputError) -> Int {
+        guard let v = self[key] else { throw .missingKey(key) }
+        guard let i = v.intValue else { throw .wrongType(key: key, expected: "an integer") }
+        return i
+    }
+
+    public func double(_ key: String) throws(JSONInputError) -> Double {
+        guard let v = self[key] else { throw .missingKey(key) }
+        guard let d = v.doubleValue else { throw .wrongType(key: key, expected: "a number") }
+        return d
+    }
+
+    public func string(_ key: String) throws(JSONInputError) -> String {
+        guard let v = self[key] else { throw .missingKey(key) }
+        guard let s = v.stringValue else { throw .wrongType(key: key, expected: "a string") }
+        return s
+    }
+
+    public func intArray(_ key: String) throws(JSONInputError) -> [Int] {
+        guard let v = self[key] else { throw .missingKey(key) }
+        guard v.isArray else { throw .wrongType(key: key, expected: "a list of integers") }
+        var out: [Int] = []
+        out.reserveCapacity(v.count)
+        for i in 0..<v.count {
+            guard let x = v[i].intValue else { throw .wrongType(key: "\(key)[\(i)]", expected: "an integer") }
+            out.append(x)
+        }
+        return out
+    }
+
+    public func doubleArray(_ key: String) throws(JSONInputError) -> [Double] {
+        guard let v = self[key] else { throw .missingKey(key) }
+        guard v.isArray else { throw .wrongType(key: key, expected: "a list of numbers") }
+        var out: [Double] = []
+        out.reserveCapacity(v.count)
+        for i in 0..<v.count {
+            guard let x = v[i].doubleValue else { throw .wrongType(key: "\(key)[\(i)]", expected: "a number") }
+            out.append(x)
+        }
+        return out
+    }
+
+    /// The value serialized compactly (json-c's plain form).
+    public var jsonString: String {
+        String(cString: json_object_to_json_string_ext(raw, Int32(JSON_C_TO_STRING_PLAIN)))
+    }
+}
+
+/// A problem with JSON input; ``JSONLines`` adds the file and line.
+public enum JSONInputError: Error, Equatable, CustomStringConvertible {
+    case malformed(String)
+    case missingKey(String)
+    case wrongType(key: String, expected: String)
+    case invalid(String)
+    case at(source: String, line: Int, reason: String)
+    case unreadable(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .malformed(why): "malformed JSON: \(why)"
+        case let .missingKey(key): "missing key '\(key)'"
+        case let .wrongType(key, expected): "key '\(key)' must be \(expected)"
+        case let .invalid(why): why
+        case let .at(source, line, reason): "\(source):\(line): \(reason)"
+        case let .unreadable(path, reason): "cannot read \(path): \(reason)"
+        }
+    }
+}
+
+/// Reads JSON Lines (one object per line, blank lines skipped) with json-c.
+///
+/// ```swift
+/// let rows = try JSONLines.read(path: "data.jsonl") { obj in try obj.double("top1") }
+/// ```
+public enum JSONLines {
+    /// Parses every non-blank line and maps it with `transform`; an error names the source and
+    /// the line.
+    public static func parse<T>(_ text: String, source: String,
+                                _ transform: (JSONCObject) throws -> T) throws(JSONInputError) -> [T] {
+        var out: [T] = []
+        var lineNumber = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.isEmpty { continue }
+            do {
+                let obj = try JSONCObject(parsing: trimmed)
+                guard obj.isObject else { throw JSONInputError.invalid("expected a JSON object") }
+                out.append(try transform(obj))
+            } catch {
+                throw .at(source: source, line: lineNumber, reason: "\(error)")
+            }
+        }
+        return out
+    }
+
+    /// Reads and parses a file.
+    public static func read<T>(path: String, _ transform: (JSONCObject) throws -> T) throws(JSONInputError) -> [T] {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
+        }
+        return try parse(text, source: path, transform)
+    }
+}

@@ -1,0 +1,5 @@
+import OFASearch
+
+enum EngineBench {
+    static func run() throws { print("(not written yet)") }
+}

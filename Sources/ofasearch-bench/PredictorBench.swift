@@ -1,0 +1,5 @@
+import OFASearch
+
+enum PredictorBench {
+    static func run() throws { print("(not written yet)") }
+}

@@ -1,0 +1,16 @@
+import Foundation
+import OFASearch
+
+// Benchmarks: release build, one thread per pool unless a benchmark says otherwise, ratios
+// against a baseline measured in the same run. Each group lives in its own file.
+setenv("OPENBLAS_NUM_THREADS", "1", 0)
+let groups: [(String, () throws -> Void)] = [
+    ("predictors", PredictorBench.run),
+    ("search", SearchBench.run),
+    ("engine", EngineBench.run),
+]
+let only = CommandLine.arguments.dropFirst().first
+for (name, run) in groups where only == nil || only == name {
+    print("== \(name)")
+    do { try run() } catch { print("\(name): failed: \(error)") }
+}

@@ -22,6 +22,9 @@ public enum Activation: Sendable, Hashable {
 }
 
 /// A non-linearity applied lane-wise to SIMD vectors and to scalars.
+///
+/// Clamps use `replace(with:where:)`, which compiles to vector compares and masks; the standard
+/// library's `pointwiseMin`/`pointwiseMax` are not inlined and run lane by lane (NaN handling).
 public protocol ActivationFunction {
     static func apply(_ v: SIMD8<Float>) -> SIMD8<Float>
     static func apply(_ x: Float) -> Float
@@ -33,20 +36,21 @@ public enum Identity: ActivationFunction {
 }
 
 public enum ReLU: ActivationFunction {
-    @inline(__always) public static func apply(_ v: SIMD8<Float>) -> SIMD8<Float> { pointwiseMax(v, SIMD8(repeating: 0)) }
+    @inline(__always) public static func apply(_ v: SIMD8<Float>) -> SIMD8<Float> { v.replacing(with: 0, where: v .< 0) }
     @inline(__always) public static func apply(_ x: Float) -> Float { max(x, 0) }
 }
 
 public enum HSwish: ActivationFunction {
-    @inline(__always) public static func apply(_ v: SIMD8<Float>) -> SIMD8<Float> {
-        v * pointwiseMin(pointwiseMax(v + 3, SIMD8(repeating: 0)), SIMD8(repeating: 6)) * (1 / 6 as Float)
-    }
-    @inline(__always) public static func apply(_ x: Float) -> Float { x * min(max(x + 3, 0), 6) * (1 / 6 as Float) }
+    @inline(__always) public static func apply(_ v: SIMD8<Float>) -> SIMD8<Float> { v * HSigmoid.apply(v) }
+    @inline(__always) public static func apply(_ x: Float) -> Float { x * HSigmoid.apply(x) }
 }
 
 public enum HSigmoid: ActivationFunction {
     @inline(__always) public static func apply(_ v: SIMD8<Float>) -> SIMD8<Float> {
-        pointwiseMin(pointwiseMax(v + 3, SIMD8(repeating: 0)), SIMD8(repeating: 6)) * (1 / 6 as Float)
+        var t = v + 3
+        t.replace(with: 0, where: t .< 0)
+        t.replace(with: 6, where: t .> 6)
+        return t * (1 / 6 as Float)
     }
     @inline(__always) public static func apply(_ x: Float) -> Float { min(max(x + 3, 0), 6) * (1 / 6 as Float) }
 }

@@ -40,7 +40,8 @@ public enum EngineLayers {
         uniform(count, scale: 0.1, rng: &rng)
     }
 
-    static func uniform(_ count: Int, scale: Float, rng: inout SeededGenerator) -> FloatBuffer {
+    /// Values uniform in ±`scale`.
+    public static func uniform(_ count: Int, scale: Float, rng: inout SeededGenerator) -> FloatBuffer {
         let b = FloatBuffer(count: count)
         for i in 0..<count {
             // 24 random bits are all a float holds.

@@ -53,7 +53,7 @@ struct LUTCommand: ParsableCommand {
                 "method: each layer timed inside whole subnets run by the ofasearch engine (batch 1, float32, NHWC,",
                 "  OpenBLAS GEMM for 1x1 convolutions); 1 warm-up + \(runs) timed runs per subnet; at least \(repeats) timings",
                 "  per key; mean/std after dropping slow outliers (> median + 5 scaled MADs); keys shared by resolutions pool timings",
-                "command: ofasearch lut profile \(CommandLine.arguments.dropFirst(2).joined(separator: " "))",
+                "command: ofasearch lut profile \(CommandLine.arguments.dropFirst(3).joined(separator: " "))",
                 "profile time: \(String(format: "%.1f", seconds)) s",
             ] + before.headerLines.map { $0.hasPrefix("load") ? $0 + " (start)" : $0 }
               + ["load average (1/5/15 min): \(after.loadAverage.map { String(format: "%.2f", $0) }.joined(separator: " ")) (end)"]

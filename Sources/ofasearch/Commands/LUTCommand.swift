@@ -58,6 +58,12 @@ struct LUTCommand: ParsableCommand {
             ] + before.headerLines.map { $0.hasPrefix("load") ? $0 + " (start)" : $0 }
               + ["load average (1/5/15 min): \(after.loadAverage.map { String(format: "%.2f", $0) }.joined(separator: " ")) (end)"]
             try table.write(to: out)
+            if !(out.hasSuffix(".yaml") || out.hasSuffix(".yml")) {
+                // A provenance note beside the per-resolution files (the reader only opens *_lookup_table.yaml).
+                let text = "# Provenance of this latency table\n\n" + table.header.map { "- \($0)" }.joined(separator: "\n")
+                    + "\n- keys: \(table.entries.count) distinct layer configurations\n"
+                try text.write(toFile: out + "/PROVENANCE.md", atomically: true, encoding: .utf8)
+            }
             print("profiled \(table.entries.count) layer keys for \(space.resolutions.count) resolutions in \(String(format: "%.1f", seconds)) s -> \(out)")
         }
     }

@@ -125,6 +125,7 @@ import Testing
             results.withLock { $0[i] = ms }
         }
         #expect(predictor.measuredCount == 4)
+        #expect(predictor.measuringSeconds > 0)
         let r = results.withLock { $0 }
         for i in 0..<16 { #expect(r[i] == r[i % 4] && r[i]! > 0) }
         // Cached: the same value again, no new measurement.

@@ -22,7 +22,8 @@ public final class MeasuredLatencyPredictor: EfficiencyPredictor {
     public var name: String { "measured latency on this CPU (\(width.name), median of \(runs) runs)" }
 
     private let cache = Mutex<[Architecture: Double]>([:])
-    private let measuring = Mutex<Int>(0)
+    /// Seconds spent measuring (building plus running), under the lock that serialises measuring.
+    private let measuring = Mutex<Double>(0)
 
     /// `blasThreads` pins OpenBLAS for the process (one thread: the setting tables are profiled with).
     public init(width: NetworkWidth, warmup: Int = 1, runs: Int = 5, seed: UInt64 = 0, blasThreads: Int? = 1) {
@@ -33,6 +34,10 @@ public final class MeasuredLatencyPredictor: EfficiencyPredictor {
     /// Architectures measured so far (cache size).
     public var measuredCount: Int { cache.withLock { $0.count } }
 
+    /// Wall-clock seconds spent measuring so far (network construction and runs): with
+    /// ``measuredCount`` it gives the cost of one evaluation, for projecting long searches.
+    public var measuringSeconds: Double { measuring.withLock { $0 } }
+
     public func predictEfficiency(_ archs: [Architecture]) throws -> [Double] {
         archs.map(latency)
     }
@@ -41,11 +46,12 @@ public final class MeasuredLatencyPredictor: EfficiencyPredictor {
 
     func latency(_ arch: Architecture) -> Double {
         if let hit = cache.withLock({ $0[arch] }) { return hit }
-        return measuring.withLock { count in
+        return measuring.withLock { seconds in
             // Another thread may have measured it while this one waited.
             if let hit = cache.withLock({ $0[arch] }) { return hit }
+            let start = Stopwatch.now()
             let ms = EngineNetwork(architecture: arch, width: width, seed: seed).measure(warmup: warmup, runs: runs)
-            count += 1
+            seconds += Double(Stopwatch.now() &- start) * 1e-9
             cache.withLock { $0[arch] = ms }
             return ms
         }

@@ -1,6 +1,8 @@
 /// A whole OFA MobileNetV3 subnet, built with seeded random weights and ready to run at batch 1
 /// in float32 on this CPU. All buffers are allocated at construction: a forward pass does not
-/// allocate, so repeated runs time only the computation.
+/// allocate, so repeated runs time only the computation. The same seed gives bit-identical
+/// outputs at a given OpenBLAS thread count (the engine is meant to run with one; see
+/// ``MachineInfo/pinBLASThreads(_:)``).
 ///
 /// ```swift
 /// let net = EngineNetwork(architecture: arch, width: .w1_0, seed: 1)

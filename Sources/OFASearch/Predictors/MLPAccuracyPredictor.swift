@@ -92,7 +92,8 @@ public final class MLPAccuracyPredictor: AccuracyPredictor {
         layerSizes = sizes
         source = path
         sourceSHA256 = doc["source_sha256"]?.stringValue
-        name = "OFA tutorial MLP (\(sizes.map(String.init).joined(separator: "-")), \(URL(fileURLWithPath: path).lastPathComponent))"
+        let checkpoint = sourceSHA256.map { ", checkpoint sha256 \($0.prefix(12))" } ?? ""
+        name = "OFA tutorial MLP (\(sizes.map(String.init).joined(separator: "-")), \(URL(fileURLWithPath: path).lastPathComponent)\(checkpoint))"
     }
 
     private static func isNumber(_ x: OpaquePointer) -> Bool {

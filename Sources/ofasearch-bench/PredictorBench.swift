@@ -8,10 +8,13 @@ import OFASearch
 /// Architectures are drawn from a seeded generator; every timed call gets a batch it has not seen.
 enum PredictorBench {
     static func run() throws {
+        // OpenBLAS reads OPENBLAS_NUM_THREADS when the library loads, before main's setenv: set
+        // the count explicitly (default one thread, as the guide asks).
+        openblas_set_num_threads(Int32(ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "1") ?? 1)
         let space = try SpaceCatalog.space(named: "ofa-mbv3-w1.2")
         var rng = SeededGenerator(seed: 20_240_601)
         let pool = (0..<200_000).map { _ in space.sample(using: &rng) }
-        print("pool: \(pool.count) random \(space.name) subnets (seed 20240601); OPENBLAS_NUM_THREADS=\(ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset")")
+        print("pool: \(pool.count) random \(space.name) subnets (seed 20240601); OpenBLAS threads \(openblas_get_num_threads()), core \(String(cString: openblas_get_corename()))")
 
         let counter = MACsPredictor(width: space.width)
         let macsRate = measure(pool, batch: pool.count) { batch in batch.reduce(0) { $0 + Double(counter.macs(of: $1)) } }

@@ -51,7 +51,7 @@ enum PredictorBench {
             let loadMs = Date().timeIntervalSince(started) * 1000
             // Baseline: the reference's way, build each layer's key and look it up.
             var files: [Int: LatencyLookupFile] = [:]
-            let single = table.format == .nsganetv2 ? try LatencyLookupFile(contentsOf: path) : nil
+            let single = table.isDirectory ? nil : try LatencyLookupFile(contentsOf: path)
             for r in tableSpace.resolutions {
                 files[r] = try single ?? LatencyLookupFile(contentsOf: path + "/" + LatencyTableFormat.ofaFileName(resolution: r))
             }

@@ -27,7 +27,7 @@ public struct LatencyProfiler: Sendable {
     public var maxSubnetsPerResolution = 5000
 
     public init(space: any SearchSpace, minSamples: Int = 20, runsPerSubnet: Int = 5, warmup: Int = 1, seed: UInt64 = 0,
-                clock: Stopwatch = .wall) {
+                clock: Stopwatch = .threadCPU) {
         self.space = space; self.minSamples = minSamples; self.runsPerSubnet = runsPerSubnet
         self.warmup = warmup; self.seed = seed; self.clock = clock
     }

@@ -29,11 +29,11 @@ struct LUTCommand: ParsableCommand {
             """
         )
         @OptionGroup var space: SpaceOptions
-        @Option(help: "Timings each layer key gets at least, per resolution.") var repeats = 20
+        @Option(help: "Timings each layer key gets at least, per resolution.") var repeats = 30
         @Option(help: "Timed runs of each profiling subnet (after one warm-up run).") var runs = 5
         @Option(help: "Seed for the profiling subnets and their random weights.") var seed: UInt64 = 0
-        @Option(help: "Clock: wall (latency on a quiet machine) or thread-cpu (leaves out time other jobs got on a shared machine).")
-        var clock: Stopwatch = .wall
+        @Option(help: "Clock: thread-cpu (time this thread ran: equals wall time on a quiet machine, leaves out time other jobs got on a shared one) or wall.")
+        var clock: Stopwatch = .threadCPU
         @Option(help: "Output: a directory (one file per resolution) or a .yaml file.") var out: String
 
         func validate() throws {
@@ -82,7 +82,7 @@ struct LUTCommand: ParsableCommand {
         @Option(help: "Random subnets to run.") var samples = 200
         @Option(help: "Seed for the sampled subnets.") var seed: UInt64 = 1
         @Option(help: "Timed end-to-end runs per subnet (median; after one warm-up run).") var runs = 5
-        @Option(help: "Clock: wall or thread-cpu (use the one the table was profiled with).") var clock: Stopwatch = .wall
+        @Option(help: "Clock: wall or thread-cpu (use the one the table was profiled with).") var clock: Stopwatch = .threadCPU
         @Flag(help: "Print the result as JSON.") var json = false
         @Option(help: "Write an SVG scatter plot (predicted vs measured) here.") var plot: String?
         @Option(help: "Write one JSON line per subnet (architecture, predicted and measured ms) here.") var details: String?

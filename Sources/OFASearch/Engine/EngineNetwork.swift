@@ -33,7 +33,8 @@ public final class EngineNetwork {
         self.init(plan: NetworkPlan(architecture: architecture, width: width), seed: seed)
     }
 
-    /// Runs the network on its (random) input image; returns the logits.
+    /// Runs the network on its (random) input image; returns the logits (a view of an internal
+    /// buffer, valid until the next pass).
     @discardableResult
     public func forward() -> UnsafeBufferPointer<Float> {
         var input = UnsafePointer(image.pointer)

@@ -59,6 +59,10 @@ import Testing
         try table.write(to: dir + "/all.yaml")
         let single = try ProfiledLatencyTable(contentsOf: dir + "/all.yaml")
         #expect(single.entries == table.entries)
+        let singlePredictor = try LatencyTable(contentsOf: dir + "/all.yaml", for: space)
+        for arch in try space.enumerate() {
+            #expect(try singlePredictor.latency(arch) == predictor.latency(arch))
+        }
     }
 
     @Test(.enabled(if: TestData.available, TestData.skipReason))

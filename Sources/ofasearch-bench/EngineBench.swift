@@ -114,6 +114,15 @@ enum EngineBench {
             row("network \(name)", flops: net.plan.flops, ms: ms, peak: peak)
         }
 
+        // Cost of one evaluation by the measured-latency predictor (build + 1 warm-up + 5 runs).
+        let measured = MeasuredLatencyPredictor(width: .w1_0)
+        var sampler = SeededGenerator(seed: 5)
+        let candidates = (0..<40).map { _ in space.sample(using: &sampler) }
+        let wallStart = Stopwatch.now()
+        _ = try measured.predictEfficiency(candidates)
+        print(String(format: "MeasuredLatencyPredictor: %d random subnets, %.1f ms each (wall), %.1f ms each measuring (thread)",
+                     measured.measuredCount, Stopwatch.milliseconds(since: wallStart) / 40, measured.measuringSeconds * 1000 / 40))
+
         // The two clocks on the same passes: the fastest of 30 is (nearly) free of preemption, so on
         // a shared machine the minima should agree while the medians may not.
         let check = EngineNetwork(architecture: space.smallest(resolution: 176), width: .w1_0, seed: 2)

@@ -144,7 +144,8 @@ import Testing
     @Test func measuredPredictorMemoizesAcrossThreads() throws {
         let space = CompOFASpace(width: .w1_0, kernels: .fixed, resolutions: [32])
         let archs = Array(try space.enumerate().prefix(4))
-        let predictor = MeasuredLatencyPredictor(width: .w1_0, warmup: 0, runs: 1)
+        // blasThreads nil: leave OpenBLAS's process-wide thread count alone while other tests run.
+        let predictor = MeasuredLatencyPredictor(width: .w1_0, warmup: 0, runs: 1, blasThreads: nil)
         #expect(predictor.metric == .latency)
         let results = Mutex<[Int: Double]>([:])
         DispatchQueue.concurrentPerform(iterations: 16) { i in

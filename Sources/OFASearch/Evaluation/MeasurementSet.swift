@@ -1,7 +1,7 @@
 import Foundation
 
 /// One measured architecture: its canonical form and the measured value (top-1 in %, or ms).
-public struct Measurement: Sendable, Equatable {
+public struct MeasuredArchitecture: Sendable, Equatable {
     public var arch: Architecture
     public var value: Double
 
@@ -32,10 +32,10 @@ public struct MeasurementSet: Sendable {
     }
 
     public var target: String
-    public var rows: [Measurement]
+    public var rows: [MeasuredArchitecture]
     public var sources: [Source]
 
-    public init(target: String, rows: [Measurement], sources: [Source]) {
+    public init(target: String, rows: [MeasuredArchitecture], sources: [Source]) {
         self.target = target
         self.rows = rows
         self.sources = sources
@@ -65,7 +65,7 @@ public struct MeasurementSet: Sendable {
         let data = try readFile(path)
         guard let text = String(data: data, encoding: .utf8) else { throw .unreadable(path: path, reason: "not UTF-8 text") }
         let keys = target.split(separator: ".").map(String.init)
-        let rows = try JSONLines.parse(text, source: path) { obj throws(JSONInputError) -> Measurement in
+        let rows = try JSONLines.parse(text, source: path) { obj throws(JSONInputError) -> MeasuredArchitecture in
             let arch = try Architecture(json: obj)
             var node = obj
             for key in keys.dropLast() {
@@ -74,7 +74,7 @@ public struct MeasurementSet: Sendable {
             }
             guard let last = keys.last, let v = node[last] else { throw JSONInputError.missingKey(target) }
             guard let value = v.doubleValue, value.isFinite else { throw JSONInputError.wrongType(key: target, expected: "a finite number") }
-            return Measurement(arch: arch, value: value)
+            return MeasuredArchitecture(arch: arch, value: value)
         }
         guard !rows.isEmpty else { throw .invalid("\(path): no measurements") }
         return MeasurementSet(target: target, rows: rows, sources: [Source(path: path, rows: rows.count, sha256: SHA256.hex(data))])
@@ -105,7 +105,7 @@ public struct MeasurementSet: Sendable {
         let object: JSONCObject
         do { object = try JSONCObject(parsing: text) } catch { throw .at(source: path, line: 1, reason: error.description) }
         guard object.isObject else { throw .at(source: path, line: 1, reason: "expected a JSON object from net settings to accuracies") }
-        var rows: [Measurement] = []
+        var rows: [MeasuredArchitecture] = []
         for key in object.keys {
             do {
                 let setting = try JSONCObject(parsing: key)
@@ -114,7 +114,7 @@ public struct MeasurementSet: Sendable {
                 guard let value = object[key]?.doubleValue, value.isFinite else {
                     throw JSONInputError.wrongType(key: key, expected: "a finite accuracy")
                 }
-                rows.append(Measurement(arch: arch, value: value))
+                rows.append(MeasuredArchitecture(arch: arch, value: value))
             } catch {
                 throw .invalid("\(path): entry \(key.prefix(80)): \(error)")
             }

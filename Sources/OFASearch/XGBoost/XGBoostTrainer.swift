@@ -70,7 +70,7 @@ public struct XGBoostTrainer {
     }
 
     /// Target transform fitted on `rows` (per-resolution means of the transformed value).
-    func transform(for rows: [Measurement]) -> XGBoostProvenance.TargetTransform {
+    func transform(for rows: [MeasuredArchitecture]) -> XGBoostProvenance.TargetTransform {
         guard centerPerResolution else { return .init(log: logTarget, resolutionOffsets: [:]) }
         var sums: [Int: (Double, Int)] = [:]
         for row in rows {
@@ -81,11 +81,11 @@ public struct XGBoostTrainer {
         return .init(log: logTarget, resolutionOffsets: Dictionary(uniqueKeysWithValues: sums.map { (String($0.key), $0.value.0 / Double($0.value.1)) }))
     }
 
-    func targets(_ rows: [Measurement], _ t: XGBoostProvenance.TargetTransform) -> [Float] {
+    func targets(_ rows: [MeasuredArchitecture], _ t: XGBoostProvenance.TargetTransform) -> [Float] {
         rows.map { Float((t.log ? log($0.value) : $0.value) - t.offset(resolution: $0.arch.resolution)) }
     }
 
-    func fit(_ rows: [Measurement], parameters: XGBoostHyperParameters) throws -> (Booster, XGBoostProvenance.TargetTransform) {
+    func fit(_ rows: [MeasuredArchitecture], parameters: XGBoostHyperParameters) throws -> (Booster, XGBoostProvenance.TargetTransform) {
         let t = transform(for: rows)
         let matrix = try DMatrix(values: encoding.encode(rows.map(\.arch)), rows: rows.count, columns: encoding.count,
                                  labels: targets(rows, t))

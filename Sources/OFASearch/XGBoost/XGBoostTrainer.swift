@@ -136,8 +136,8 @@ public struct XGBoostTrainer {
         return candidates.min { reports[$0].rmse < reports[$1].rmse }!
     }
 
-    /// Selects hyper-parameters by grouped CV, fits on every row, writes `directory` and returns
-    /// the provenance written. `target` names the measured field, `unit` its unit.
+    /// Selects hyper-parameters by grouped CV, fits the chosen setting on every row, writes
+    /// `directory` (model and provenance) and returns the provenance written.
     @discardableResult
     public func train(_ data: MeasurementSet, to directory: String) throws -> XGBoostProvenance {
         guard !grid.isEmpty else { throw XGBoostError.invalidArgument("no hyper-parameter settings to try") }

@@ -59,7 +59,9 @@ public final class Evaluator {
     }
 
     /// Cost of one architecture, memoized (rejection sampling asks one candidate at a time).
-    public func efficiency(of arch: Architecture) throws -> Double {
+    /// With `remember: false` a new architecture's cost is not stored: random samples of a large
+    /// space almost never repeat, and a tight budget rejects millions of them.
+    public func efficiency(of arch: Architecture, remember: Bool = true) throws -> Double {
         counts.efficiencyRequests += 1
         if let i = table.index(of: arch) {
             let cached = table[i].efficiency
@@ -71,7 +73,7 @@ public final class Evaluator {
         }
         let value = try efficiencyPredictor.predictEfficiency(arch)
         counts.efficiencyPredictions += 1
-        table.append(arch, Entry(efficiency: value))
+        if remember { table.append(arch, Entry(efficiency: value)) }
         return value
     }
 

@@ -1,3 +1,4 @@
+import COpenBLAS
 import Foundation
 
 /// Evaluates architectures for a search: memoizes both predictors by canonical architecture,
@@ -40,7 +41,15 @@ public final class Evaluator {
         self.efficiencyPredictor = efficiency
         self.threads = max(1, threads)
         self.chunkSize = max(1, chunkSize)
+        _ = Self.singleThreadedBLAS
     }
+
+    /// The evaluator runs predictor chunks on its own threads, so OpenBLAS gets one thread unless
+    /// OPENBLAS_NUM_THREADS says otherwise: its default pool on a busy 2-core machine made the
+    /// 25 ms search 4-6x slower (threads spinning in sched_yield around small GEMMs).
+    private static let singleThreadedBLAS: Void = {
+        if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil { openblas_set_num_threads(1) }
+    }()
 
     /// A new evaluator with the same predictors and settings and an empty cache.
     public func fresh() -> Evaluator {

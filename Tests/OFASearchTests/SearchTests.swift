@@ -247,5 +247,13 @@ import Testing
         let pop = [0.5, 0.7, 0.5, 0.7, 0.6].enumerated().map { Candidate(arch: arch, accuracy: $1, efficiency: Double($0)) }
         // Python: sorted(pop, key=acc)[::-1] puts the later of equal entries first.
         #expect(TopKSelection().select(pop, count: 4).map(\.efficiency) == [3, 1, 4, 2])
+        // Against a full sort, with many ties.
+        var rng = SeededGenerator(seed: 12)
+        for _ in 0..<200 {
+            let n = Int.random(in: 1..<130, using: &rng), k = Int.random(in: 1..<40, using: &rng)
+            let p = (0..<n).map { Candidate(arch: arch, accuracy: Double(Int.random(in: 0..<8, using: &rng)), efficiency: Double($0)) }
+            let sorted = p.indices.sorted { p[$0].accuracy > p[$1].accuracy || (p[$0].accuracy == p[$1].accuracy && $0 > $1) }
+            #expect(TopKSelection().select(p, count: k).map(\.efficiency) == sorted.prefix(k).map { Double($0) })
+        }
     }
 }

@@ -6,6 +6,7 @@
 # so that machine load hits them alike.
 #
 #   scripts/multitarget-bench.sh [SEEDS] [OUT]      # default: 10 seeds into out/multitarget
+#   RUNS="top-down:improved" scripts/multitarget-bench.sh   # re-run some strategies only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SEEDS=${1:-10}
@@ -20,7 +21,7 @@ ARGS=(search --space ofa-mbv3-w1.2 --resolutions 160,176,192,208,224
       --accuracy "$DATA/predictors/ofa-tutorial-mlp-w1.2.json" --latency "$DATA/latency/note10"
       --targets 15,20,25,30,35,40,45,50,55,60 --threads 1 --json)
 for seed in $(seq 1 "$SEEDS"); do
-  for run in independent bottom-up top-down:paper top-down:improved nsga2; do
+  for run in ${RUNS:-independent bottom-up:paper bottom-up:improved top-down:paper top-down:improved nsga2}; do
     mode=${run%%:*}; variant=improved; [[ $run == *:* ]] && variant=${run#*:}
     extra=(); [ "$mode" = nsga2 ] && extra=(--generations 1400 --front)
     file="$OUT/$mode-$variant-seed$seed.json"

@@ -8,7 +8,8 @@ the first K targets of each sweep; hypervolumes.
 import glob, json, os, re, statistics, sys
 
 REF_COST, REF_ACC, FLOOR = 60.0, 0.70, 15.0
-STRATEGIES = [("independent-improved", "Independent"), ("bottom-up-improved", "Bottom-up"),
+STRATEGIES = [("independent-improved", "Independent"), ("bottom-up-paper", "Bottom-up (paper)"),
+              ("bottom-up-improved", "Bottom-up (improved)"),
               ("top-down-paper", "Top-down (paper)"), ("top-down-improved", "Top-down (improved)"),
               ("nsga2-improved", "NSGA-II front")]
 

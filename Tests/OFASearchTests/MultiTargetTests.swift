@@ -117,6 +117,28 @@ import Testing
         #expect(pruned.arch != arch && pruned.changes == 1 && pruned.fits)
     }
 
+    @Test(arguments: spaces) func growthStaysInTheSpaceAndWithinBudget(space name: String) throws {
+        let p = try problem(name)
+        let cost = FakeCost()
+        var rng = SeededGenerator(seed: 8)
+        for _ in 0..<100 {
+            let arch = p.space.sample(using: &rng)
+            let budget = cost.cost(arch) * 1.5
+            let out = try RandomizedGrowth().grow(arch, in: p.space, budget: budget, using: &rng) { a in
+                #expect(p.space.contains(a), "growth left \(p.space): \(a)")
+                return cost.cost(a)
+            }
+            #expect(out.fits && out.cost <= budget && out.cost >= cost.cost(arch))
+            // Nothing is left that could still be raised within the budget.
+            for m in RandomizedGrowth.moves(of: out.arch, in: p.space) {
+                #expect(cost.cost(RandomizedGrowth.apply(m, to: out.arch, in: p.space)) > budget)
+            }
+        }
+        var big = rng
+        let top = p.space.largest(resolution: 224)
+        #expect(try RandomizedGrowth().grow(top, in: p.space, budget: 1e9, using: &big) { cost.cost($0) }.changes == 0)
+    }
+
     // MARK: Sweeps
 
     let targets: [Double] = [8, 12, 16, 20]
@@ -176,7 +198,8 @@ import Testing
         }
         for i in 0..<3 {
             let pr = try #require(out.pruning[i])
-            #expect(pr.seeds == 20 && pr.fitted == 20 && pr.sources >= 1)
+            // Up to half the seeds from what the sweep already evaluated, the rest pruned from the elite.
+            #expect(pr.archived <= 10 && pr.archived + pr.seeds == 20 && pr.fitted == pr.seeds && pr.sources >= 1)
         }
         #expect(out.pruning[3] == nil)
         #expect(out.evaluations == 20 * 16 + 3 * (20 + 20 * 5))

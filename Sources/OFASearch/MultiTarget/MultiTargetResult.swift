@@ -22,7 +22,11 @@ public struct MultiTargetResult: Sendable {
         /// Cost of the first seed after pruning.
         public var firstSeedCost: Double
 
-        init(from sources: [Architecture], outcomes: [RandomizedPruning.Outcome]) {
+        /// Seeds taken as they were from the architectures the sweep had already evaluated.
+        public var archived: Int
+
+        init(from sources: [Architecture], outcomes: [RandomizedPruning.Outcome], archived: Int = 0) {
+            self.archived = archived
             self.sources = sources.count
             seeds = outcomes.count
             fitted = outcomes.filter(\.fits).count
@@ -31,7 +35,7 @@ public struct MultiTargetResult: Sendable {
         }
 
         var json: JSONValue {
-            .object([("sources", .int(sources)), ("seeds", .int(seeds)), ("fitted", .int(fitted)),
+            .object([("archived", .int(archived)), ("sources", .int(sources)), ("seeds", .int(seeds)), ("fitted", .int(fitted)),
                      ("changes", .int(changes)), ("first_seed_cost", .double(firstSeedCost))])
         }
     }

@@ -139,22 +139,36 @@ public struct MultiTargetSweep: Sendable {
         // Paper quirk: whether a stage's best is the very architecture it was seeded with (the
         // same Python object as the previous best, so a later in-place pruning rewrites both).
         var bestIsSeed = [Bool](repeating: false, count: targets.count)
+        // Pareto front of everything evaluated so far in the sweep.
+        var archive = ParetoFront()
 
         for (k, index) in order.enumerated() {
             let budget = targets[index]
             let stageSeed = Self.stageSeed(seed, k)
             if k == 0 {
-                results[index] = try strategy.search(shared.with(budget: budget), seed: stageSeed)
+                let r = try strategy.search(shared.with(budget: budget), seed: stageSeed)
+                for c in r.front { archive.insert(c) }
+                results[index] = r
                 continue
             }
             let previousIndex = order[k - 1]
             let previous = results[previousIndex]!
             var seeds: [Architecture]
+            var rng = SeededGenerator(seed: seed, stream: 0x5052_554E_0000 + UInt64(k))
+            let cost: (Architecture) throws -> Double = { try evaluator.efficiency(of: $0) }
             if mode == .bottomUp {
-                seeds = previous.population.map(\.arch)
+                switch variant {
+                case .paper:
+                    seeds = previous.population.map(\.arch)
+                case .improved:
+                    // The previous elite, and grown copies of it that use the larger budget.
+                    let elite = Self.elite(of: previous, count: strategy.parentCount)
+                    seeds = elite
+                    for i in 0..<(previous.population.count - elite.count) {
+                        seeds.append(try RandomizedGrowth().grow(elite[i % elite.count], in: problem.space, budget: budget, using: &rng, cost: cost).arch)
+                    }
+                }
             } else {
-                var rng = SeededGenerator(seed: seed, stream: 0x5052_554E_0000 + UInt64(k))
-                let cost: (Architecture) throws -> Double = { try evaluator.efficiency(of: $0) }
                 switch variant {
                 case .paper:
                     let o = try pruning.prune(previous.best.arch, in: problem.space, budget: budget, using: &rng, cost: cost)
@@ -170,18 +184,23 @@ public struct MultiTargetSweep: Sendable {
                         j -= 1
                     }
                 case .improved:
+                    // The most accurate architectures already evaluated that fit, then pruned
+                    // copies of the previous elite for the rest.
+                    seeds = Array(archive.members.reversed().lazy.filter { $0.efficiency <= budget }.prefix(strategy.population / 2).map(\.arch))
                     let elite = Self.elite(of: previous, count: strategy.parentCount)
                     var outcomes: [RandomizedPruning.Outcome] = []
-                    for i in 0..<strategy.population {
+                    for i in 0..<(strategy.population - seeds.count) {
                         outcomes.append(try pruning.prune(elite[i % elite.count], in: problem.space, budget: budget, using: &rng, cost: cost))
                     }
-                    pruned[index] = .init(from: elite, outcomes: outcomes)
-                    seeds = outcomes.map(\.arch)
+                    pruned[index] = .init(from: elite, outcomes: outcomes, archived: seeds.count)
+                    seeds += outcomes.map(\.arch)
                 }
             }
             let r = try warm.search(shared.with(budget: budget), seed: stageSeed, initialPopulation: seeds)
             bestIsSeed[index] = mode == .topDown && r.best.arch == seeds[0]
+            for c in r.front { archive.insert(c) }
             results[index] = r
+
         }
         out.results = results.map { $0! }
         out.order = order

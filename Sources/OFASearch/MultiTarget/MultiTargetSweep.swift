@@ -187,7 +187,10 @@ public struct MultiTargetSweep: Sendable {
                     // The most accurate architectures already evaluated that fit, then pruned
                     // copies of the previous elite for the rest.
                     seeds = Array(archive.members.reversed().lazy.filter { $0.efficiency <= budget }.prefix(strategy.population / 2).map(\.arch))
-                    let elite = Self.elite(of: previous, count: strategy.parentCount)
+                    // Sources: the evaluated front just above the budget (the least to prune),
+                    // else the previous elite.
+                    let above = archive.members.lazy.filter { $0.efficiency > budget }.prefix(strategy.parentCount).map(\.arch)
+                    let elite = above.isEmpty ? Self.elite(of: previous, count: strategy.parentCount) : Array(above)
                     var outcomes: [RandomizedPruning.Outcome] = []
                     for i in 0..<(strategy.population - seeds.count) {
                         outcomes.append(try pruning.prune(elite[i % elite.count], in: problem.space, budget: budget, using: &rng, cost: cost))

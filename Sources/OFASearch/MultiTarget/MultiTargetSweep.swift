@@ -63,6 +63,9 @@ public struct MultiTargetSweep: Sendable {
     public var strategy: EvolutionarySearch
     /// The multi-objective search of ``Mode/nsga2``.
     public var nsga2: NSGA2Search
+    /// Called after each target's search with the number of targets done, the total and the
+    /// result (for progress on a terminal).
+    public var progress: (@Sendable (_ done: Int, _ total: Int, _ result: SearchResult) -> Void)?
 
     public init(mode: Mode, variant: Variant = .improved, warmGenerations: Int = 100,
                 strategy: EvolutionarySearch = EvolutionarySearch(), nsga2: NSGA2Search = NSGA2Search()) {
@@ -108,6 +111,7 @@ public struct MultiTargetSweep: Sendable {
                 let r = try strategy.search(problem.fresh(budget: t), seed: seed)
                 out.counts = out.counts.adding(r.counts)
                 results.append(r)
+                progress?(results.count, targets.count, r)
             }
             out.results = results
             out.order = Array(targets.indices)
@@ -149,6 +153,7 @@ public struct MultiTargetSweep: Sendable {
                 let r = try strategy.search(shared.with(budget: budget), seed: stageSeed)
                 for c in r.front { archive.insert(c) }
                 results[index] = r
+                progress?(1, targets.count, r)
                 continue
             }
             let previousIndex = order[k - 1]
@@ -203,6 +208,7 @@ public struct MultiTargetSweep: Sendable {
             bestIsSeed[index] = mode == .topDown && r.best.arch == seeds[0]
             for c in r.front { archive.insert(c) }
             results[index] = r
+            progress?(k + 1, targets.count, r)
 
         }
         out.results = results.map { $0! }

@@ -34,7 +34,12 @@ extension SearchCommand {
         }
         var nsga2 = NSGA2Search(population: population, generations: generations, mutationRatio: mutationRatio, mutationProbability: mutateProb)
         nsga2.maxTries = maxTries
-        let sweep = MultiTargetSweep(mode: mode, variant: variant, warmGenerations: multiTarget.warmGenerations, strategy: ea, nsga2: nsga2)
+        var sweep = MultiTargetSweep(mode: mode, variant: variant, warmGenerations: multiTarget.warmGenerations, strategy: ea, nsga2: nsga2)
+        if isatty(2) != 0 {
+            sweep.progress = { done, total, r in
+                FileHandle.standardError.write(Data("[\(done)/\(total)] target \(SearchError.format(r.budget)): accuracy \(r.best.accuracy) in \(String(format: "%.3f", r.seconds)) s\n".utf8))
+            }
+        }
         let out = try sweep.run(problem: problem, targets: budgets, seed: seed)
         let metric = problem.metric
         if json {

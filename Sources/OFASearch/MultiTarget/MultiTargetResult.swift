@@ -55,8 +55,8 @@ public struct MultiTargetResult: Sendable {
     /// Paper variant of Top-down: results whose `arch` a later in-place pruning replaced (their
     /// accuracy and latency describe the architecture found, not the one shown).
     public var overwritten: [Bool] = []
-    /// Predictor work of the whole sweep (for warm sweeps `uniqueArchitectures` is the size of
-    /// the shared cache; for Independent, the sum over targets).
+    /// Predictor work of the whole sweep (pruning and growth included); `uniqueArchitectures` is
+    /// the sum over targets of each search's own count.
     public var counts = EvaluationCounts()
     /// Wall time of the whole sweep (feasibility check, pruning and searches).
     public var seconds = 0.0

@@ -216,7 +216,7 @@ public struct MultiTargetSweep: Sendable {
         out.pruning = pruned
         out.overwritten = overwritten
         out.counts = evaluator.counts.since(before)
-        out.counts.uniqueArchitectures = evaluator.cachedArchitectures
+        out.counts.uniqueArchitectures = out.results.reduce(0) { $0 + $1.counts.uniqueArchitectures }
     }
 
     /// The `count` best distinct architectures of a result's final population (its best first).

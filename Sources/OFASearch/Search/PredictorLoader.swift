@@ -9,14 +9,19 @@ import Foundation
 /// let latency = try PredictorLoader.latency(path: "../shared/ofa-data/latency/note10", space: space)
 /// ```
 public enum PredictorLoader {
-    /// An accuracy predictor: a JSON file with `layers` is OFA's tutorial MLP.
-    public static func accuracy(path: String) throws -> any AccuracyPredictor {
+    /// An accuracy predictor: a JSON file with `layers` is OFA's tutorial MLP; a directory with
+    /// `provenance.json` is an XGBoost model (``XGBoostAccuracyPredictor``), which must have been
+    /// trained in `space` when one is given.
+    public static func accuracy(path: String, space: (any SearchSpace)? = nil) throws -> any AccuracyPredictor {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw PredictorError.unreadable(path: path, reason: "no such file or directory")
         }
         if isDirectory.boolValue {
-            throw PredictorError.unsupported("\(path): model directories (XGBoost) are not supported by this build; give OFA's MLP json")
+            guard FileManager.default.fileExists(atPath: path + "/" + XGBoostModel.provenanceFileName) else {
+                throw PredictorError.malformed(path: path, reason: "a directory without \(XGBoostModel.provenanceFileName) is not an XGBoost model directory")
+            }
+            return try XGBoostAccuracyPredictor(directory: path, space: space)
         }
         guard let head = FileHandle(forReadingAtPath: path).map({ h in defer { try? h.close() }; return h.readData(ofLength: 4096) }) else {
             throw PredictorError.unreadable(path: path, reason: "cannot open the file")

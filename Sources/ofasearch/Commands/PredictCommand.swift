@@ -23,7 +23,7 @@ struct PredictCommand: ParsableCommand {
 
     @OptionGroup var space: SpaceOptions
 
-    @Option(help: ArgumentHelp("Accuracy predictor: OFA's tutorial MLP export (JSON).", valueName: "file"))
+    @Option(help: ArgumentHelp("Accuracy predictor: OFA's tutorial MLP export (JSON) or an XGBoost model directory (predictors/ofa-mbv3-w1.0-top1).", valueName: "path"))
     var accuracy: String?
 
     @Option(help: ArgumentHelp("Latency look-up table: an OFA per-resolution directory (note10/) or an nsganetv2 file (i7-8700k_lut.yaml).",
@@ -60,7 +60,7 @@ struct PredictCommand: ParsableCommand {
         do { space = try self.space.resolve() } catch let e as ValidationError { throw PredictInputError(e.message) }
 
         // Load predictors before reading input, so a bad predictor path fails fast.
-        let mlp = try accuracy.map { try MLPAccuracyPredictor(contentsOf: $0) }
+        let mlp = try accuracy.map { try PredictorLoader.accuracy(path: $0, space: space) }
         let table = try latency.map { try LatencyTable(contentsOf: $0, for: space) }
         let counter = MACsPredictor(width: space.width)
 

@@ -104,7 +104,7 @@ struct SearchCommand: ParsableCommand {
                                       maxTries: maxTries)
         settings.enumerationLimit = 5_000_000
         let strategy = try SearchStrategies.make(self.strategy, settings: settings)
-        let accuracy = try PredictorLoader.accuracy(path: self.accuracy)
+        let accuracy = try PredictorLoader.accuracy(path: self.accuracy, space: space)
         let efficiency = try latency.map { try PredictorLoader.latency(path: $0, space: space) } ?? PredictorLoader.macs(space: space)
         let budgets = try self.budgets()
         let problem = SearchProblem(space: space, accuracy: accuracy, efficiency: efficiency, budget: budgets[0], threads: threads)

@@ -38,4 +38,25 @@ struct PredictorLoaderTests {
             #expect("\(error)".contains("provenance.json"))
         }
     }
+
+    /// A corrupt or truncated model.ubj gives one line naming the file, without XGBoost's native
+    /// stack trace.
+    @Test(arguments: ["junk\n", "truncated"])
+    func corruptModelFileIsOneLineNamingTheFile(content: String) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corrupt-\(getpid())-\(content.count)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: modelDirectory + "/provenance.json", toPath: dir + "/provenance.json")
+        var model = Data(content.utf8)
+        if content == "truncated" { model = try Data(contentsOf: URL(fileURLWithPath: modelDirectory + "/model.ubj")).prefix(50_000) }
+        try model.write(to: URL(fileURLWithPath: dir + "/model.ubj"))
+        do {
+            _ = try PredictorLoader.accuracy(path: dir)
+            Issue.record("a corrupt model was accepted")
+        } catch {
+            let text = "\(error)"
+            #expect(text.contains(dir + "/model.ubj"))
+            #expect(!text.contains("\n"), "the error is one line: \(text)")
+        }
+    }
 }

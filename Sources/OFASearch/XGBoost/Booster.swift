@@ -45,7 +45,9 @@ public final class Booster: @unchecked Sendable {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw .model(path: path, reason: "cannot read the model file: \(error.localizedDescription)")
         }
-        try self.init(modelData: data, threads: threads)
+        do { try self.init(modelData: data, threads: threads) } catch .library(_, let message) {
+            throw .model(path: path, reason: "not a model XGBoost can load (\(message))")
+        }
     }
 
     /// Loads a model from the bytes of a saved model.

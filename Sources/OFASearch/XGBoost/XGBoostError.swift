@@ -38,10 +38,15 @@ public enum XGBoostLibrary {
 
     /// Runs a C API call and turns a non-zero status into ``XGBoostError/library(call:message:)``
     /// with the calling thread's last error message.
+    /// XGBoost appends a native stack trace to its messages; an error is one line for the user.
+    static func firstLine(_ message: String) -> String {
+        message.split(whereSeparator: \.isNewline).first.map(String.init) ?? message
+    }
+
     @inline(__always)
     static func check(_ status: Int32, _ call: StaticString) throws(XGBoostError) {
         if status != 0 {
-            throw .library(call: "\(call)", message: String(cString: XGBGetLastError()))
+            throw .library(call: "\(call)", message: Self.firstLine(String(cString: XGBGetLastError())))
         }
     }
 }

@@ -17,6 +17,40 @@ struct LUTCommand: ParsableCommand {
         FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
     }
 
+    /// Refuses an output path that cannot be written: a file whose folder does not exist or that
+    /// is a directory, or a directory that is a file.
+    static func checkOutput(_ path: String, option: String, directory: Bool) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue != directory {
+                throw ValidationError("\(option) \(path) is \(directory ? "a file, not a directory" : "a directory, not a file")")
+            }
+            return
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        let folder = parent.isEmpty ? "." : parent
+        if directory {
+            // Created with its missing parents later; the nearest existing ancestor must be a folder.
+            var ancestor = folder
+            while !FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory), ancestor != "/", ancestor != "." {
+                let up = (ancestor as NSString).deletingLastPathComponent
+                ancestor = up.isEmpty ? "." : up
+            }
+            guard isDirectory.boolValue else { throw ValidationError("\(option) \(path): \(ancestor) is a file, not a folder") }
+            return
+        }
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("\(option) \(path): folder \(folder) does not exist")
+        }
+    }
+
+    /// A failed write as one line naming the file.
+    static func writeFailure(_ path: String, _ error: any Error) -> ValidationError {
+        let ns = error as NSError
+        let reason = (ns.userInfo[NSUnderlyingErrorKey] as? NSError)?.localizedDescription ?? ns.localizedDescription
+        return ValidationError("cannot write \(path): \(reason)")
+    }
+
     static func endProgress() { if isatty(2) == 1 { FileHandle.standardError.write(Data("\n".utf8)) } }
 
     struct Profile: ParsableCommand {
@@ -39,6 +73,8 @@ struct LUTCommand: ParsableCommand {
         func validate() throws {
             guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
             guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
+            // Checked before profiling, which takes minutes: an unwritable --out would only fail at the end.
+            try LUTCommand.checkOutput(out, option: "--out", directory: !(out.hasSuffix(".yaml") || out.hasSuffix(".yml")))
         }
 
         func run() throws {
@@ -61,13 +97,15 @@ struct LUTCommand: ParsableCommand {
                 "profile time: \(String(format: "%.1f", seconds)) s",
             ] + before.headerLines.map { $0.hasPrefix("load") ? $0 + " (start)" : $0 }
               + ["load average (1/5/15 min): \(after.loadAverage.map { String(format: "%.2f", $0) }.joined(separator: " ")) (end)"]
-            try table.write(to: out)
+            do { try table.write(to: out) } catch { throw LUTCommand.writeFailure(out, error) }
             if !(out.hasSuffix(".yaml") || out.hasSuffix(".yml")) {
                 // A provenance note beside the per-resolution files (the reader only opens *_lookup_table.yaml).
                 let lines = table.header.map { $0.hasPrefix(" ") ? "  " + $0.trimmingCharacters(in: .whitespaces) : "- " + $0 }
                 let text = "# Provenance of this latency table\n\n" + lines.joined(separator: "\n")
                     + "\n- keys: \(table.entries.count) distinct layer configurations\n"
-                try text.write(toFile: out + "/PROVENANCE.md", atomically: true, encoding: .utf8)
+                do { try text.write(toFile: out + "/PROVENANCE.md", atomically: true, encoding: .utf8) } catch {
+                    throw LUTCommand.writeFailure(out + "/PROVENANCE.md", error)
+                }
             }
             print("profiled \(table.entries.count) layer keys for \(space.resolutions.count) resolutions in \(String(format: "%.1f", seconds)) s -> \(out)")
         }
@@ -93,6 +131,8 @@ struct LUTCommand: ParsableCommand {
             guard samples >= 2 else { throw ValidationError("--samples must be at least 2") }
             guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
             guard passes >= 1 else { throw ValidationError("--passes must be at least 1") }
+            if let plot { try LUTCommand.checkOutput(plot, option: "--plot", directory: false) }
+            if let details { try LUTCommand.checkOutput(details, option: "--details", directory: false) }
         }
 
         func run() throws {
@@ -139,11 +179,17 @@ struct LUTCommand: ParsableCommand {
             let timingCost = LatencyAgreement(predicted: layerSums, measured: measured)
             let tableVsLayers = LatencyAgreement(predicted: predicted, measured: layerSums)
             if let plot {
-                try LatencyScatterPlot(predicted: predicted, measured: measured,
-                                       title: "\(space.name): table sum vs measured, \(samples) subnets").svg
-                    .write(toFile: plot, atomically: true, encoding: .utf8)
+                do {
+                    try LatencyScatterPlot(predicted: predicted, measured: measured,
+                                           title: "\(space.name): table sum vs measured, \(samples) subnets").svg
+                        .write(toFile: plot, atomically: true, encoding: .utf8)
+                } catch { throw LUTCommand.writeFailure(plot, error) }
             }
-            if let details { try (lines.joined(separator: "\n") + "\n").write(toFile: details, atomically: true, encoding: .utf8) }
+            if let details {
+                do { try (lines.joined(separator: "\n") + "\n").write(toFile: details, atomically: true, encoding: .utf8) } catch {
+                    throw LUTCommand.writeFailure(details, error)
+                }
+            }
             let machine = MachineInfo.current()
             if json {
                 let result = JSONValue.object([

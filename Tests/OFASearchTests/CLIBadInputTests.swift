@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+@testable import OFASearch
+
+/// Bad input through the built executable: one error line, a non-zero exit, and no work wasted
+/// before a check that could have been made up front.
+@Suite struct CLIBadInputTests {
+    static let executable = PredictCommandTests.executable
+    static let skipReason = PredictCommandTests.skipReason
+
+    static func run(_ args: [String], stdin: String = "") throws -> (Int32, String, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(executable))
+        process.arguments = args
+        let input = Pipe(), output = Pipe(), error = Pipe()
+        process.standardInput = input; process.standardOutput = output; process.standardError = error
+        try process.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        let out = output.fileHandleForReading.readDataToEndOfFile(), err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    static let model = TestData.packageRoot + "/predictors/ofa-mbv3-w1.0-top1"
+    static let table = TestData.packageRoot + "/predictors/cpu-lut-w1.0"
+    static let arch = #"{"ks":[3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3],"e":[3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3],"d":[2,2,2,2,2],"r":224}"#
+
+    @Test(.enabled(if: executable != nil, skipReason))
+    func predictTakesAnXGBoostModelDirectory() throws {
+        let (status, out, err) = try Self.run(["predict", "--space", "ofa-mbv3-w1.0", "--accuracy", Self.model,
+                                               "--latency", Self.table], stdin: Self.arch)
+        #expect(status == 0, "\(err)")
+        let line = try JSONCObject(parsing: out.trimmingCharacters(in: .newlines))
+        let accuracy = try line.double("accuracy"), latency = try line.double("latency_ms")
+        #expect(accuracy > 0.6 && accuracy < 0.8)
+        #expect(latency > 0)
+    }
+
+    @Test(.enabled(if: executable != nil, skipReason))
+    func predictRefusesAModelOfAnotherSpaceInOneLine() throws {
+        let (status, out, err) = try Self.run(["predict", "--space", "ofa-mbv3-w1.2", "--accuracy", Self.model], stdin: Self.arch)
+        #expect(status != 0 && out.isEmpty)
+        #expect(err.split(separator: "\n").count == 1)
+        #expect(err.contains("ofa-mbv3-w1.0") && err.contains("ofa-mbv3-w1.2"))
+    }
+
+    /// An output that cannot be written is refused before minutes of profiling or measuring.
+    @Test(.enabled(if: executable != nil, skipReason), arguments: [
+        ["lut", "profile", "--space", "ofa-mbv3-w1.0", "--resolutions", "128", "--out", "/nonexistent-folder/t.yaml"],
+        ["lut", "profile", "--space", "ofa-mbv3-w1.0", "--resolutions", "128", "--out", "/dev/null/tables"],
+        ["lut", "validate", "--space", "ofa-mbv3-w1.0", "--resolutions", "128", "--table", table, "--plot", "/nonexistent-folder/p.svg"],
+        ["lut", "validate", "--space", "ofa-mbv3-w1.0", "--resolutions", "128", "--table", table, "--details", "/tmp"],
+    ])
+    func lutOutputsAreCheckedUpFront(args: [String]) throws {
+        let start = Date()
+        let (status, out, err) = try Self.run(args)
+        #expect(status != 0 && out.isEmpty)
+        #expect(err.hasPrefix("Error: --"), "\(err)")
+        #expect(Date().timeIntervalSince(start) < 5, "the check ran after the measurements")
+    }
+}

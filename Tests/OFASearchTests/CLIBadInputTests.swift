@@ -59,4 +59,19 @@ import Testing
         #expect(err.hasPrefix("Error: --"), "\(err)")
         #expect(Date().timeIntervalSince(start) < 5, "the check ran after the measurements")
     }
+
+    /// A JSON file given as a latency table (one line of megabytes) is quoted briefly, not whole.
+    @Test(.enabled(if: executable != nil, skipReason))
+    func aLongBadLineIsQuotedBriefly() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("long-\(getpid()).yaml").path
+        try ("{\"layers\":[" + String(repeating: "0.123456,", count: 100_000) + "0]}\n").write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let (status, _, err) = try Self.run(["predict", "--space", "ofa-mbv3-w1.2", "--latency", file], stdin: Self.arch)
+        #expect(status != 0)
+        #expect(err.contains(file + ":1:"))
+        #expect(err.count < 400, "\(err.count) characters of error")
+        let (status2, _, err2) = try Self.run(["lut", "validate", "--space", "ofa-mbv3-w1.2", "--table", file])
+        #expect(status2 != 0)
+        #expect(err2.count < 600, "\(err2.count) characters of error")
+    }
 }

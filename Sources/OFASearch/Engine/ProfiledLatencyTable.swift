@@ -121,12 +121,12 @@ public struct ProfiledLatencyTable: Sendable {
             if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             if !line.hasPrefix(" ") {
                 try finish()
-                guard line.hasSuffix(":") else { throw .malformed(path: "\(file):\(i + 1)", reason: "expected 'KEY:', got '\(line)'") }
+                guard line.hasSuffix(":") else { throw .malformed(path: "\(file):\(i + 1)", reason: "expected 'KEY:', got '\(line.excerpt)'") }
                 key = String(line.dropLast()); fields = [:]; keyLine = i + 1
             } else {
                 let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
                 guard key != nil, parts.count == 2, let v = Double(parts[1]) else {
-                    throw .malformed(path: "\(file):\(i + 1)", reason: "expected '  count|mean|std: NUMBER', got '\(line)'")
+                    throw .malformed(path: "\(file):\(i + 1)", reason: "expected '  count|mean|std: NUMBER', got '\(line.excerpt)'")
                 }
                 fields[parts[0]] = v
             }

@@ -59,7 +59,7 @@ public struct LatencyLookupFile: Sendable {
                 // A top-level key: `KEY:` (the key itself contains colons, so split at the last one).
                 try finish()
                 guard line.hasSuffix(":") else {
-                    throw .malformed(path: "\(path):\(lineNumber)", reason: "expected 'KEY:' opening an entry, got '\(line)'")
+                    throw .malformed(path: "\(path):\(lineNumber)", reason: "expected 'KEY:' opening an entry, got '\(line.excerpt)'")
                 }
                 var key = line.dropLast()
                 while key.last == " " { key = key.dropLast() }
@@ -73,12 +73,12 @@ public struct LatencyLookupFile: Sendable {
                     throw .malformed(path: "\(path):\(lineNumber)", reason: "indented line outside an entry")
                 }
                 guard let colon = content.firstIndex(of: ":") else {
-                    throw .malformed(path: "\(path):\(lineNumber)", reason: "expected 'name: value', got '\(content)'")
+                    throw .malformed(path: "\(path):\(lineNumber)", reason: "expected 'name: value', got '\(content.excerpt)'")
                 }
                 let field = content[..<colon]
                 let value = content[content.index(after: colon)...].trimmingCharacters(in: .whitespaces)
                 guard let number = Double(value) else {
-                    throw .malformed(path: "\(path):\(lineNumber)", reason: "field '\(field)' must be a number, got '\(value)'")
+                    throw .malformed(path: "\(path):\(lineNumber)", reason: "field '\(field)' must be a number, got '\(value.excerpt)'")
                 }
                 if field == "mean" {
                     guard number.isFinite, number >= 0 else {
@@ -98,4 +98,10 @@ public struct LatencyLookupFile: Sendable {
         guard let v = means[key] else { throw .missingKey(key: key, table: path) }
         return v
     }
+}
+
+extension StringProtocol {
+    /// The text as quoted in an error: at most 80 characters (a JSON file given as a table is
+    /// one line of megabytes).
+    var excerpt: String { count <= 80 ? String(self) : String(prefix(77)) + "..." }
 }

@@ -74,4 +74,20 @@ import Testing
         #expect(status2 != 0)
         #expect(err2.count < 600, "\(err2.count) characters of error")
     }
+
+    /// A model trained on fewer resolutions than the space has is refused before the search, with
+    /// the --resolutions that would work; narrowed that way the same search runs.
+    @Test(.enabled(if: executable != nil, skipReason))
+    func searchRefusesResolutionsTheModelNeverSaw() throws {
+        let model = TestData.packageRoot + "/predictors/compofa-elastic-mbv3-w1.0-top1"
+        let args = ["search", "--space", "compofa-elastic-mbv3-w1.0", "--accuracy", model, "--macs", "--target", "3e8",
+                    "--generations", "2", "--population", "10", "--json"]
+        let (status, out, err) = try Self.run(args)
+        #expect(status != 0 && out.isEmpty)
+        #expect(err.split(separator: "\n").count == 1)
+        #expect(err.contains("--resolutions 128,132,"), "\(err)")
+        let (status2, out2, err2) = try Self.run(args + ["--resolutions", "128,160,192"])
+        #expect(status2 == 0, "\(err2)")
+        #expect(out2.contains("\"results\""))
+    }
 }

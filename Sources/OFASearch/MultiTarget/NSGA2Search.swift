@@ -34,6 +34,7 @@ public struct NSGA2Search: SearchStrategy {
 
     public func validate() throws {
         guard population >= 2 else { throw SearchError.invalidSetting("NSGA-II population must be at least 2, got \(population)") }
+        guard population <= 10_000_000 else { throw SearchError.invalidSetting("NSGA-II population must be at most 10000000, got \(population)") }
         guard (0...1).contains(mutationRatio) else { throw SearchError.invalidSetting("mutation ratio must be in [0, 1], got \(mutationRatio)") }
         if let g = termination.generations, g < 0 { throw SearchError.invalidSetting("generations must be at least 0, got \(g)") }
         guard maxTries >= 1 else { throw SearchError.invalidSetting("max tries must be at least 1, got \(maxTries)") }

@@ -51,6 +51,8 @@ public struct EvolutionarySearch: SearchStrategy {
 
     public func validate() throws {
         guard population >= 1 else { throw SearchError.invalidSetting("population must be at least 1, got \(population)") }
+        // Far beyond any useful setting; larger ones exhaust memory (and Int(ratio × population) traps near Int.max).
+        guard population <= 10_000_000 else { throw SearchError.invalidSetting("population must be at most 10000000, got \(population)") }
         guard parentRatio > 0, parentRatio <= 1 else { throw SearchError.invalidSetting("parent ratio must be in (0, 1], got \(parentRatio)") }
         guard (0...1).contains(mutationRatio) else { throw SearchError.invalidSetting("mutation ratio must be in [0, 1], got \(mutationRatio)") }
         if let g = termination.generations, g < 0 { throw SearchError.invalidSetting("generations must be at least 0, got \(g)") }

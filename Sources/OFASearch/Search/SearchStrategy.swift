@@ -69,7 +69,13 @@ public enum SearchStrategies {
             try s.validate()
             return s
         case "random":
-            let s = RandomSearch(samples: settings.samples ?? settings.population * (settings.generations + 1),
+            // The evolutionary budget, population × (generations + 1), checked: large settings overflow Int.
+            let (generationsPlusOne, o1) = settings.generations.addingReportingOverflow(1)
+            let (budget, o2) = settings.population.multipliedReportingOverflow(by: generationsPlusOne)
+            if settings.samples == nil, o1 || o2 {
+                throw SearchError.invalidSetting("samples = population × (generations + 1) = \(settings.population) × (\(settings.generations) + 1) is too large; give --samples")
+            }
+            let s = RandomSearch(samples: settings.samples ?? budget,
                                  sampling: SpaceSampling(settings.sampling), maxTries: settings.maxTries)
             try s.validate()
             return s

@@ -90,4 +90,19 @@ import Testing
         #expect(status2 == 0, "\(err2)")
         #expect(out2.contains("\"results\""))
     }
+
+    /// Counts so large they crashed (libgomp with 100,000 threads, timing buffers for Int.max runs)
+    /// or looped for ever (Int.max folds) are refused with a usage error.
+    @Test(.enabled(if: executable != nil, skipReason), arguments: [
+        ["predictor", "train", "--kind", "accuracy", "--space", "ofa-mbv3-w1.0", "--data", "x.jsonl", "--out", "m", "--threads", "100000"],
+        ["predictor", "train", "--kind", "accuracy", "--space", "ofa-mbv3-w1.0", "--data", "x.jsonl", "--out", "m", "--folds", "9223372036854775807"],
+        ["lut", "validate", "--space", "ofa-mbv3-w1.0", "--table", table, "--runs", "9223372036854775807"],
+        ["lut", "validate", "--space", "ofa-mbv3-w1.0", "--table", table, "--passes", "1000"],
+        ["lut", "profile", "--space", "ofa-mbv3-w1.0", "--out", "t.yaml", "--runs", "9223372036854775807"],
+    ])
+    func hugeCountsAreRefused(args: [String]) throws {
+        let (status, out, err) = try Self.run(args)
+        #expect(status == 64 && out.isEmpty)
+        #expect(err.hasPrefix("Error: --"), "\(err)")
+    }
 }

@@ -71,8 +71,8 @@ struct LUTCommand: ParsableCommand {
         @Option(help: "Output: a directory (one file per resolution) or a .yaml file.") var out: String
 
         func validate() throws {
-            guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
-            guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
+            guard (1...1_000_000).contains(repeats) else { throw ValidationError("--repeats must be in 1...1000000, got \(repeats)") }
+            guard (1...10_000).contains(runs) else { throw ValidationError("--runs must be in 1...10000, got \(runs)") }
             // Checked before profiling, which takes minutes: an unwritable --out would only fail at the end.
             try LUTCommand.checkOutput(out, option: "--out", directory: !(out.hasSuffix(".yaml") || out.hasSuffix(".yml")))
         }
@@ -128,9 +128,10 @@ struct LUTCommand: ParsableCommand {
         @Option(help: "Write one JSON line per subnet (architecture, predicted and measured ms) here.") var details: String?
 
         func validate() throws {
-            guard samples >= 2 else { throw ValidationError("--samples must be at least 2") }
-            guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
-            guard passes >= 1 else { throw ValidationError("--passes must be at least 1") }
+            // Upper bounds: per-run timing buffers are allocated up front (a huge --runs crashed).
+            guard (2...1_000_000).contains(samples) else { throw ValidationError("--samples must be in 2...1000000, got \(samples)") }
+            guard (1...10_000).contains(runs) else { throw ValidationError("--runs must be in 1...10000, got \(runs)") }
+            guard (1...100).contains(passes) else { throw ValidationError("--passes must be in 1...100, got \(passes)") }
             if let plot { try LUTCommand.checkOutput(plot, option: "--plot", directory: false) }
             if let details { try LUTCommand.checkOutput(details, option: "--details", directory: false) }
         }

@@ -49,7 +49,9 @@ struct PredictorCommand: ParsableCommand {
             guard let encodingKind = FeatureEncoding.Kind(rawValue: encoding) else {
                 throw ValidationError("--encoding must be one of \(FeatureEncoding.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            guard threads >= 1, folds >= 2 else { throw ValidationError("--threads must be ≥ 1 and --folds ≥ 2") }
+            // Upper bounds: XGBoost crashes (libgomp) at tens of thousands of threads; a huge fold count loops for ever.
+            guard (1...256).contains(threads) else { throw ValidationError("--threads must be in 1...256, got \(threads)") }
+            guard (2...1000).contains(folds) else { throw ValidationError("--folds must be in 2...1000, got \(folds)") }
             guard !data.isEmpty else { throw ValidationError("--data needs at least one file") }
             let target = self.target ?? (kind == .accuracy ? "top1" : "")
             guard !target.isEmpty else { throw ValidationError("a latency model needs --target, e.g. latency_ms.v100_64") }

@@ -105,4 +105,11 @@ import Testing
         #expect(status == 64 && out.isEmpty)
         #expect(err.hasPrefix("Error: --"), "\(err)")
     }
+
+    @Test(.enabled(if: executable != nil, skipReason))
+    func predictInputThatIsADirectoryIsNamed() throws {
+        let (status, out, err) = try Self.run(["predict", "--space", "ofa-mbv3-w1.2", "--macs", "--input", "/tmp"])
+        #expect(status == 1 && out.isEmpty)
+        #expect(err == "ofasearch predict: error: --input /tmp is a directory; give a JSON Lines file\n")
+    }
 }

@@ -103,6 +103,10 @@ struct PredictCommand: ParsableCommand {
 
     private func readInput() throws -> String {
         if let input {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw PredictInputError("--input \(input) is a directory; give a JSON Lines file")
+            }
             do { return try String(contentsOfFile: input, encoding: .utf8) } catch {
                 throw PredictInputError("cannot read \(input): \((error as NSError).localizedDescription)")
             }

@@ -93,7 +93,7 @@ public final class XGBoostModel: Sendable {
             throw .model(path: provenancePath, reason: "format is '\(provenance.format)', expected '\(XGBoostProvenance.currentFormat)'")
         }
         if let kind, provenance.kind != kind {
-            throw .model(path: provenancePath, reason: "this is a \(provenance.kind.rawValue) model; a \(kind.rawValue) model is needed")
+            throw .model(path: provenancePath, reason: "this is a \(provenance.kind.rawValue) model; \(kind == .accuracy ? "an" : "a") \(kind.rawValue) model is needed")
         }
         let modelSpace: any SearchSpace
         if let space {

@@ -15,7 +15,7 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var space: SpaceOptions
 
-    @Option(help: "Accuracy predictor: OFA's MLP json.")
+    @Option(help: "Accuracy predictor: OFA's MLP json or an XGBoost model directory (predictors/ofa-mbv3-w1.0-top1).")
     var accuracy: String
 
     @Option(help: "Latency look-up table: OFA's per-resolution directory or an nsganetv2 yaml file.")

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import OFASearch
 
 /// The shared data for tests, located from this file's position (tests run from any directory).

@@ -1,0 +1,144 @@
+import Foundation
+
+/// `report.md`: per part, totals over all targets with speedups against the baseline and what
+/// they are made of, the best accuracy per target in each space, per-target tables (accuracy
+/// mean ± std, cost, time, evaluations, unique architectures, speedup, regret against the
+/// exhaustive optimum) and the plots.
+///
+/// ```swift
+/// let markdown = MarkdownReport.render(report, plots: ["plots/main-best-so-far.svg"])
+/// ```
+public enum MarkdownReport {
+    public static func render(_ report: ExperimentReport, plots: [String]) -> String {
+        var md = "# \(report.index.name)\n\n"
+        if let d = report.index.description { md += d.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n" }
+        let finished = Set(report.records.map(\.run)).count
+        md += "Manifest `\(report.index.source)` (fingerprint `\(report.index.fingerprint)`): \(finished) of \(report.index.runs.count) runs finished."
+        if !report.missing.isEmpty {
+            let shown = report.missing.prefix(10).map { "`\($0)`" }.joined(separator: ", ")
+            md += " **Incomplete** — missing: \(shown)\(report.missing.count > 10 ? " and \(report.missing.count - 10) more" : "")."
+        }
+        md += "\n\nAccuracy is the predictor's top-1 in %; times are wall-clock seconds of the search itself "
+        md += "(predictor loading excluded); mean ± sample standard deviation over seeds where there are several. "
+        md += "Speedup = baseline ÷ this (time or evaluations).\n\n"
+
+        for part in report.index.parts {
+            let metric = report.metric(part: part.name)
+            let unit = metric == .latency ? "ms" : "MACs"
+            md += "## \(part.name)\n\n"
+            if let notes = part.notes { md += notes.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n" }
+            md += "Predictors: " + part.spaces.map { "\($0): accuracy `\(part.accuracy[$0] ?? "?")`, \(metric == .latency ? "latency" : "MACs") `\(part.efficiency[$0] ?? "?")`" }.joined(separator: "; ")
+            md += ". Baseline: \(part.baselineSpace) · \(part.baselineStrategy).\n\n"
+            guard !report.series(part: part.name).isEmpty else {
+                md += "_No finished runs._\n\n"
+                continue
+            }
+
+            // Totals.
+            let totals = report.totals(part: part.name)
+            md += "### All targets together\n\n"
+            md += "Each run counted once (an exhaustive run serves every target from one enumeration; a multi-target sweep is one run).\n\n"
+            md += "| space | strategy | mode | seeds | time (s) | evaluations | unique archs | cache hits | speedup (time) | speedup (evaluations) |\n"
+            md += "|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n"
+            for t in totals {
+                let hits = (t.evaluations?.mean).flatMap { e in t.unique.map { e > 0 ? 1 - $0.mean / e : 0 } }
+                md += "| \(t.series.space) | \(t.series.strategy) | \(modeLabel(t.series)) | \(t.samples) | \(pm(t.seconds, digits: 3)) | \(pm(t.evaluations, digits: 0)) | \(pm(t.unique, digits: 0)) | \(hits.map { percent($0) } ?? "–") | \(ratio(t.speedupTime)) | \(ratio(t.speedupEvaluations)) |\n"
+            }
+            md += "\n"
+            md += anatomy(report, part: part.name, totals: totals)
+
+            // Best per space.
+            let spaces = report.spaces(part: part.name)
+            md += "### Best accuracy per target in each space\n\n"
+            md += "| target (\(unit)) | " + spaces.map { "\($0)" }.joined(separator: " | ")
+            md += spaces.count > 1 ? " | " + spaces.dropFirst().map { "\($0) − \(spaces[0]) (points)" }.joined(separator: " | ") : ""
+            md += " |\n|---:|" + String(repeating: "---:|", count: spaces.count + max(0, spaces.count - 1)) + "\n"
+            for row in report.bestPerSpace(part: part.name) {
+                md += "| \(RunPlan.format(row.target, metric: metric)) | "
+                md += spaces.map { s in
+                    row.best[s].map { "\(pct($0.accuracy)) @ \(cost($0.efficiency, metric)) (\($0.strategy))" } ?? "–"
+                }.joined(separator: " | ")
+                if spaces.count > 1 {
+                    md += " | " + spaces.dropFirst().map { s in
+                        guard let a = row.best[s]?.accuracy, let b = row.best[spaces[0]]?.accuracy else { return "–" }
+                        return signed((a - b) * 100)
+                    }.joined(separator: " | ")
+                }
+                md += " |\n"
+            }
+            md += "\n"
+
+            // Per target.
+            md += "### Per target\n\n"
+            let cells = report.cells(part: part.name)
+            let hasRegret = cells.contains { $0.regret != nil }
+            for target in report.targets(part: part.name) {
+                md += "**Target \(RunPlan.format(target, metric: metric)) \(unit)**\n\n"
+                md += "| space | strategy | mode | runs | top-1 (%) | best (%) | \(unit) | time (s) | evaluations | unique archs | speedup (time) |"
+                md += hasRegret ? " regret (points) | found optimum |\n" : "\n"
+                md += "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|" + (hasRegret ? "---:|---:|\n" : "\n")
+                for c in cells where c.target == target {
+                    let acc = c.accuracy.map { a in c.runs > 1 ? "\(pct(a.mean)) ± \(String(format: "%.2f", a.std * 100))" : pct(a.mean) } ?? "infeasible"
+                    md += "| \(c.series.space) | \(c.series.strategy) | \(modeLabel(c.series)) | \(c.runs)\(c.feasible < c.runs ? " (\(c.runs - c.feasible) infeasible)" : "") | \(acc) | \(c.best.map { pct($0.accuracy) } ?? "–") | \(c.efficiency.map { cost($0.mean, metric) } ?? "–") | \(pm(c.seconds, digits: 3)) | \(pm(c.evaluations, digits: 0)) | \(pm(c.unique, digits: 0)) | \(ratio(c.speedupTime)) |"
+                    if hasRegret {
+                        md += " \(c.regret.map { String(format: "%.3f", $0.mean) } ?? "–") | \(c.optimumHits.map { "\($0)/\(c.runs)" } ?? "–") |"
+                    }
+                    md += "\n"
+                }
+                md += "\n"
+            }
+            let slug = RunPlan.slug(part.name) + "-"
+            for plot in plots where plot.hasPrefix("plots/" + slug) {
+                md += "![\(plot)](\(plot))\n\n"
+            }
+        }
+        return md
+    }
+
+    /// "What the speedup is made of": for each series faster than the baseline, the time ratio
+    /// split into evaluation count × time per evaluation, and the baseline's cache hits.
+    static func anatomy(_ report: ExperimentReport, part: String, totals: [ExperimentReport.Totals]) -> String {
+        var lines: [String] = []
+        for t in totals {
+            guard let b = report.baseline(for: t.series), b != t.series, let base = totals.first(where: { $0.series == b }),
+                  let st = t.speedupTime, let se = t.speedupEvaluations,
+                  let bs = base.seconds?.mean, let be = base.evaluations?.mean, let bu = base.unique?.mean,
+                  let ts = t.seconds?.mean, let te = t.evaluations?.mean, let tu = t.unique?.mean, te > 0, be > 0 else { continue }
+            let perEvalBase = bs / be, perEval = ts / te
+            var line = "- **\(t.series.label)** vs **\(b.label)**: \(ratio(st)) less time = \(ratio(se)) fewer evaluations "
+            line += "(\(Int(be.rounded())) → \(Int(te.rounded()))) × \(ratio(perEvalBase / perEval)) less time per evaluation "
+            line += "(\(micro(perEvalBase)) → \(micro(perEval))). "
+            line += "Memoization: the baseline predicted \(Int(bu.rounded())) distinct architectures for \(Int(be.rounded())) evaluations "
+            line += "(\(percent(1 - bu / be)) cache hits); this series \(Int(tu.rounded())) for \(Int(te.rounded())). "
+            if t.kind == .exhaustive {
+                let k = report.records(t.series).map(\.k).max() ?? 1
+                line += "Exhaustive extraction predicts every subnet of the space once in large batches and picks the best under each of the \(k) target(s) from the same predictions."
+            }
+            lines.append(line)
+        }
+        guard !lines.isEmpty else { return "" }
+        return "**What the speedup is made of.**\n\n" + lines.joined(separator: "\n") + "\n\n"
+    }
+
+    static func modeLabel(_ s: ExperimentReport.Series) -> String { s.multi == "none" ? "single" : "\(s.multi) K=\(s.k)" }
+    static func pct(_ fraction: Double) -> String { String(format: "%.2f", fraction * 100) }
+    static func percent(_ fraction: Double) -> String { String(format: "%.1f%%", fraction * 100) }
+    static func signed(_ v: Double) -> String { String(format: "%+.2f", v) }
+    static func micro(_ seconds: Double) -> String {
+        seconds >= 1e-3 ? String(format: "%.2f ms", seconds * 1e3) : String(format: "%.1f µs", seconds * 1e6)
+    }
+    static func cost(_ v: Double, _ metric: EfficiencyMetric) -> String {
+        metric == .latency ? String(format: "%.2f", v) : String(format: "%.1fM", v / 1e6)
+    }
+    static func ratio(_ v: Double?) -> String {
+        guard let v, v.isFinite else { return "–" }
+        return v >= 100 ? String(format: "%.0f×", v) : v >= 10 ? String(format: "%.1f×", v) : String(format: "%.2f×", v)
+    }
+    static func pm(_ s: Stats?, digits: Int) -> String {
+        guard let s else { return "–" }
+        func n(_ v: Double) -> String {
+            digits == 0 ? String(Int(v.rounded())) : (v >= 100 ? String(format: "%.1f", v) : String(format: "%.\(digits)f", v))
+        }
+        return s.count > 1 && s.std > 0 ? "\(n(s.mean)) ± \(n(s.std))" : n(s.mean)
+    }
+}

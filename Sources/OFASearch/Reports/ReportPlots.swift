@@ -1,0 +1,91 @@
+/// The plots of a report, per part: accuracy against cost with each series' front and its best
+/// subnet per target, and best-so-far accuracy against evaluations, one panel per target.
+///
+/// ```swift
+/// for (name, svg) in ReportPlots(report: report).render() { try AtomicFile.write(svg, to: "plots/" + name) }
+/// ```
+public struct ReportPlots: Sendable {
+    public var report: ExperimentReport
+
+    public init(report: ExperimentReport) { self.report = report }
+
+    /// (file name, SVG text) pairs.
+    public func render() -> [(String, String)] {
+        var out: [(String, String)] = []
+        for part in report.index.parts {
+            let series = plottedSeries(part: part.name)
+            guard !series.isEmpty else { continue }
+            let slug = RunPlan.slug(part.name)
+            let metric = report.metric(part: part.name)
+            out.append(("\(slug)-accuracy-vs-\(metric == .latency ? "latency" : "macs").svg", frontFigure(part: part, series: series, metric: metric).render()))
+            out.append(("\(slug)-best-so-far.svg", bestSoFarFigure(part: part, series: series, metric: metric).render()))
+        }
+        return out
+    }
+
+    /// Series drawn: all of a part's, except multi-target sweeps with fewer than the largest K.
+    func plottedSeries(part: String) -> [ExperimentReport.Series] {
+        let all = report.series(part: part)
+        let maxK = all.filter { $0.multi != "none" }.map(\.k).max()
+        return all.filter { $0.multi == "none" || $0.k == maxK }
+    }
+
+    func color(_ i: Int) -> String { SVGChart.palette[i % SVGChart.palette.count] }
+
+    func costLabel(_ metric: EfficiencyMetric) -> String { metric == .latency ? "latency (ms)" : "MACs" }
+
+    func frontFigure(part: PlanIndex.Part, series: [ExperimentReport.Series], metric: EfficiencyMetric) -> SVGFigure {
+        var chart = SVGChart(title: "Top-1 vs \(metric == .latency ? "latency" : "MACs"): front of everything evaluated (line), best subnet per target and seed (dots)",
+                             xLabel: costLabel(metric), yLabel: "predicted top-1 (%)")
+        let targets = report.targets(part: part.name)
+        var allPoints: [(x: Double, y: Double)] = []
+        for (i, s) in series.enumerated() {
+            let rs = report.records(s)
+            let front = FrontPoint.paretoFront(rs.flatMap(\.front)).map { (x: $0.efficiency, y: $0.accuracy * 100) }
+            let best = rs.compactMap { r in r.accuracy.flatMap { a in r.efficiency.map { (x: $0, y: a * 100) } } }
+            chart.series.append(.init(name: s.label, color: color(i), points: front, style: .step, width: 1.6))
+            chart.series.append(.init(name: s.label, color: color(i), points: best, style: .markers, opacity: 0.85, inLegend: false))
+            allPoints += front + best
+        }
+        chart.verticalLines = targets.map { (x: $0, label: RunPlan.format($0, metric: metric) + (metric == .latency ? " ms" : "")) }
+        if let lo = allPoints.map(\.x).min(), let hi = targets.max() {
+            let xr = (lo - (hi - lo) * 0.05)...(hi + (hi - lo) * 0.15)
+            chart.xRange = xr
+            let ys = allPoints.filter { xr.contains($0.x) }.map(\.y)
+            if let ylo = ys.min(), let yhi = ys.max(), yhi > ylo {
+                let pad = (yhi - ylo) * 0.06
+                chart.yRange = (ylo - pad)...(yhi + pad)
+            }
+        }
+        return SVGFigure(title: part.name, panels: [chart], panelWidth: 760, panelHeight: 480)
+    }
+
+    func bestSoFarFigure(part: PlanIndex.Part, series: [ExperimentReport.Series], metric: EfficiencyMetric) -> SVGFigure {
+        var panels: [SVGChart] = []
+        for target in report.targets(part: part.name) {
+            var chart = SVGChart(title: "target \(RunPlan.format(target, metric: metric))\(metric == .latency ? " ms" : " MACs")",
+                                 xLabel: "evaluations (log scale)", yLabel: "best feasible top-1 (%)")
+            chart.xScale = .log
+            var finals: [Double] = [], all: [Double] = []
+            for (i, s) in series.enumerated() {
+                let rs = report.records(s).filter { $0.target == target }
+                for (j, r) in rs.enumerated() {
+                    let pts = r.bestSoFar.map { (x: Double(max($0.evaluations, 1)), y: $0.accuracy * 100) }
+                    chart.series.append(.init(name: s.label, color: color(i), points: pts, style: .step,
+                                              width: rs.count > 1 ? 1.2 : 1.8, opacity: rs.count > 1 ? 0.55 : 1, inLegend: j == 0))
+                    if let last = pts.last { finals.append(last.y) }
+                    all += pts.map(\.y)
+                }
+            }
+            // Show the approach to the final values; the early climb is clipped at the bottom.
+            if let lo = finals.min(), let hi = all.max() {
+                let bottom = max(all.min() ?? lo, lo - max(2, (hi - lo) * 2))
+                chart.yRange = (bottom - 0.05 * (hi - bottom))...(hi + 0.08 * (hi - bottom) + 0.01)
+            }
+            panels.append(chart)
+        }
+        let columns = min(panels.count, panels.count <= 4 ? 2 : (panels.count <= 6 ? 3 : 4))
+        return SVGFigure(title: "\(part.name): best so far against evaluations", panels: panels, columns: max(columns, 1),
+                         panelWidth: 460, panelHeight: 330)
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+
+/// One per-layer latency look-up file as published with OFA and nsganetv2: a two-level YAML map
+/// from a layer key to its statistics, of which the mean (ms) is what a prediction sums.
+///
+/// ```yaml
+/// Conv-input:224x224x3-output:112x112x24:
+///   count: 499
+///   mean: 0.72
+///   std: 0.01
+/// ```
+///
+/// A small dedicated reader rather than a general YAML parser: these files are large and flat,
+/// and an error here names the file and line. Comments, blank lines, document markers, quoted
+/// keys and CRLF line ends are accepted; anything else is an error.
+///
+/// ```swift
+/// let file = try LatencyLookupFile(contentsOf: "note10/192_lookup_table.yaml")
+/// file.means["Logits-input:1x1x1536-output:1000"]   // 0.66
+/// ```
+public struct LatencyLookupFile: Sendable {
+    public let path: String
+    /// Mean latency (ms) per layer key.
+    public let means: [String: Double]
+
+    public init(contentsOf path: String) throws(PredictorError) {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
+        }
+        try self.init(parsing: String(decoding: data, as: UTF8.self), path: path)
+    }
+
+    /// Parses the text of a look-up file; `path` names it in errors.
+    public init(parsing text: String, path: String) throws(PredictorError) {
+        self.path = path
+        var means: [String: Double] = [:]
+        var currentKey: String?
+        var currentKeyLine = 0
+        var currentMean: Double?
+        func finish() throws(PredictorError) {
+            guard let key = currentKey else { return }
+            guard let mean = currentMean else {
+                throw .malformed(path: "\(path):\(currentKeyLine)", reason: "entry '\(key)' has no 'mean'")
+            }
+            guard means.updateValue(mean, forKey: key) == nil else {
+                throw .malformed(path: "\(path):\(currentKeyLine)", reason: "duplicate entry '\(key)'")
+            }
+        }
+        var lineNumber = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            var line = Substring(rawLine)
+            if line.last == "\r" { line = line.dropLast() }
+            let content = line.drop { $0 == " " || $0 == "\t" }
+            if content.isEmpty || content.first == "#" || line == "---" || line == "..." { continue }
+            let indented = content.startIndex != line.startIndex
+            if !indented {
+                // A top-level key: `KEY:` (the key itself contains colons, so split at the last one).
+                try finish()
+                guard line.hasSuffix(":") else {
+                    throw .malformed(path: "\(path):\(lineNumber)", reason: "expected 'KEY:' opening an entry, got '\(line)'")
+                }
+                var key = line.dropLast()
+                while key.last == " " { key = key.dropLast() }
+                if key.count >= 2, let q = key.first, q == "'" || q == "\"", key.last == q { key = key.dropFirst().dropLast() }
+                guard !key.isEmpty else { throw .malformed(path: "\(path):\(lineNumber)", reason: "empty key") }
+                currentKey = String(key)
+                currentKeyLine = lineNumber
+                currentMean = nil
+            } else {
+                guard currentKey != nil else {
+                    throw .malformed(path: "\(path):\(lineNumber)", reason: "indented line outside an entry")
+                }
+                guard let colon = content.firstIndex(of: ":") else {
+                    throw .malformed(path: "\(path):\(lineNumber)", reason: "expected 'name: value', got '\(content)'")
+                }
+                let field = content[..<colon]
+                let value = content[content.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                guard let number = Double(value) else {
+                    throw .malformed(path: "\(path):\(lineNumber)", reason: "field '\(field)' must be a number, got '\(value)'")
+                }
+                if field == "mean" {
+                    guard number.isFinite, number >= 0 else {
+                        throw .malformed(path: "\(path):\(lineNumber)", reason: "mean must be a non-negative latency, got \(value)")
+                    }
+                    currentMean = number
+                }
+            }
+        }
+        try finish()
+        guard !means.isEmpty else { throw .malformed(path: path, reason: "no entries") }
+        self.means = means
+    }
+
+    /// The mean latency of `key`; the error names the key and this file.
+    public func mean(_ key: String) throws(PredictorError) -> Double {
+        guard let v = means[key] else { throw .missingKey(key: key, table: path) }
+        return v
+    }
+}

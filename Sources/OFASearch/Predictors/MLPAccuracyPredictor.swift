@@ -1,0 +1,184 @@
+import CJSONC
+import COpenBLAS
+import Foundation
+
+/// OFA's tutorial accuracy predictor: an MLP (128 → 400 → 400 → 400 → 1, ReLU) over
+/// ``OFATutorialEncoding``, whose output is top-1 as a fraction (the reference adds no base
+/// accuracy and no scaling).
+///
+/// Reads the JSON export in `../shared/ofa-data/predictors/` (`layers` listed input to output,
+/// `weight[o][i]`, `bias[o]`). The forward pass runs in Float32 like the reference: the first layer
+/// sums the weight columns of the encoding's ones instead of a dense product, the others are
+/// OpenBLAS `sgemm` over chunks of rows. Scratch buffers belong to each call, so one predictor can
+/// serve several threads at once.
+///
+/// ```swift
+/// let mlp = try MLPAccuracyPredictor(contentsOf: "../shared/ofa-data/predictors/ofa-tutorial-mlp-w1.2.json")
+/// let top1 = try mlp.predictAccuracy([arch])[0]   // 0.817 for the tutorial's subnet at r192
+/// ```
+public final class MLPAccuracyPredictor: AccuracyPredictor {
+    public let name: String
+    /// The file it was loaded from.
+    public let source: String
+    /// sha256 of the original PyTorch checkpoint, as recorded in the export (provenance).
+    public let sourceSHA256: String?
+    /// Layer sizes, input first: [128, 400, 400, 400, 1].
+    public let layerSizes: [Int]
+
+    /// First layer, transposed: row `i` holds the weights from input `i` to every hidden unit.
+    private let firstWeightsByInput: [Float]
+    private let firstBias: [Float]
+    /// Later layers as stored (`weight[o][i]`, row-major), with biases.
+    private let weights: [[Float]]
+    private let biases: [[Float]]
+
+    /// Rows per forward chunk: keeps the activations in cache and the GEMMs large.
+    private static let chunkRows = 256
+
+    public init(contentsOf path: String) throws(PredictorError) {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
+        }
+        let doc: JSONCObject
+        do { doc = try JSONCObject(parsing: text) } catch { throw .malformed(path: path, reason: error.description) }
+        func bad(_ why: String) -> PredictorError { .malformed(path: path, reason: why) }
+        guard doc.isObject else { throw bad("expected a JSON object") }
+        if let kind = doc["kind"]?.stringValue, kind != "mlp" { throw bad("'kind' is '\(kind)', expected 'mlp'") }
+        if let act = doc["activation"]?.stringValue, act != "relu" { throw bad("'activation' is '\(act)', expected 'relu'") }
+        if let enc = doc["encoding"]?.stringValue, enc != "ofa-tutorial-128" {
+            throw bad("'encoding' is '\(enc)', expected 'ofa-tutorial-128'")
+        }
+        guard let layers = doc["layers"], layers.isArray, layers.count >= 2 else {
+            throw bad("'layers' must be a list of at least two {weight, bias} objects")
+        }
+        var sizes = [OFATutorialEncoding.width]
+        var ws: [[Float]] = [], bs: [[Float]] = []
+        for l in 0..<layers.count {
+            let layer = layers[l]
+            guard let w = layer["weight"], w.isArray, w.count > 0 else { throw bad("layers[\(l)].weight must be a non-empty matrix") }
+            guard let b = layer["bias"], b.isArray else { throw bad("layers[\(l)].bias must be a list") }
+            let outputs = w.count, inputs = sizes.last!
+            guard b.count == outputs else { throw bad("layers[\(l)].bias has \(b.count) entries, weight has \(outputs) rows") }
+            var flat = [Float](repeating: 0, count: outputs * inputs)
+            for o in 0..<outputs {
+                guard let row = json_object_array_get_idx(w.raw, o), json_object_is_type(row, json_type_array) != 0,
+                      json_object_array_length(row) == inputs else {
+                    throw bad("layers[\(l)].weight[\(o)] must be a list of \(inputs) numbers")
+                }
+                for i in 0..<inputs {
+                    guard let x = json_object_array_get_idx(row, i), Self.isNumber(x) else {
+                        throw bad("layers[\(l)].weight[\(o)][\(i)] is not a number")
+                    }
+                    flat[o * inputs + i] = Float(json_object_get_double(x))
+                }
+            }
+            var bias = [Float](repeating: 0, count: outputs)
+            for o in 0..<outputs {
+                guard let x = json_object_array_get_idx(b.raw, o), Self.isNumber(x) else { throw bad("layers[\(l)].bias[\(o)] is not a number") }
+                bias[o] = Float(json_object_get_double(x))
+            }
+            ws.append(flat); bs.append(bias); sizes.append(outputs)
+        }
+        guard sizes.last == 1 else { throw bad("the last layer has \(sizes.last!) outputs, expected 1 (top-1)") }
+
+        let hidden = sizes[1]
+        var transposed = [Float](repeating: 0, count: OFATutorialEncoding.width * hidden)
+        for o in 0..<hidden { for i in 0..<OFATutorialEncoding.width { transposed[i * hidden + o] = ws[0][o * OFATutorialEncoding.width + i] } }
+        firstWeightsByInput = transposed
+        firstBias = bs[0]
+        weights = Array(ws.dropFirst())
+        biases = Array(bs.dropFirst())
+        layerSizes = sizes
+        source = path
+        sourceSHA256 = doc["source_sha256"]?.stringValue
+        name = "OFA tutorial MLP (\(sizes.map(String.init).joined(separator: "-")), \(URL(fileURLWithPath: path).lastPathComponent))"
+    }
+
+    private static func isNumber(_ x: OpaquePointer) -> Bool {
+        json_object_is_type(x, json_type_double) != 0 || json_object_is_type(x, json_type_int) != 0
+    }
+
+    /// Predicted top-1 (fraction) per architecture.
+    public func predictAccuracy(_ archs: [Architecture]) throws -> [Double] {
+        try predict(archs)
+    }
+
+    /// Predicted top-1 (fraction) per architecture; typed-throws variant of ``predictAccuracy(_:)``.
+    public func predict(_ archs: [Architecture]) throws(PredictorError) -> [Double] {
+        var out = [Double](repeating: 0, count: archs.count)
+        if archs.isEmpty { return out }
+        let rows = min(Self.chunkRows, archs.count)
+        let widest = layerSizes.dropFirst().max()!
+        var bufferA = [Float](repeating: 0, count: rows * widest)
+        var bufferB = [Float](repeating: 0, count: rows * widest)
+        var ones = [Int32](repeating: 0, count: rows * OFATutorialEncoding.maxActive)
+        try bufferA.withUnsafeMutableBufferPointer { (a) throws(PredictorError) in
+            try bufferB.withUnsafeMutableBufferPointer { (b) throws(PredictorError) in
+                try ones.withUnsafeMutableBufferPointer { (onesBuffer) throws(PredictorError) in
+                    try out.withUnsafeMutableBufferPointer { (result) throws(PredictorError) in
+                        var start = 0
+                        while start < archs.count {
+                            let m = min(rows, archs.count - start)
+                            try forward(archs, from: start, rows: m, a.baseAddress!, b.baseAddress!, onesBuffer.baseAddress!,
+                                        into: result.baseAddress! + start)
+                            start += m
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    private func forward(_ archs: [Architecture], from start: Int, rows m: Int,
+                         _ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>,
+                         _ ones: UnsafeMutablePointer<Int32>, into result: UnsafeMutablePointer<Double>) throws(PredictorError) {
+        let hidden = layerSizes[1]
+        let stride = OFATutorialEncoding.maxActive
+        // Encode the chunk first (this is where an architecture outside the encoding throws).
+        for row in 0..<m {
+            let n = try OFATutorialEncoding.activeIndices(of: archs[start + row], into: ones + row * stride)
+            if n < stride { ones[row * stride + n] = -1 }
+        }
+        // Layer 1: bias plus the weight rows of the encoding's ones, then ReLU.
+        firstWeightsByInput.withUnsafeBufferPointer { w in
+            firstBias.withUnsafeBufferPointer { bias in
+                for row in 0..<m {
+                    let h = a + row * hidden
+                    h.update(from: bias.baseAddress!, count: hidden)
+                    for t in 0..<stride {
+                        let index = ones[row * stride + t]
+                        if index < 0 { break }
+                        let wr = w.baseAddress! + Int(index) * hidden
+                        for o in 0..<hidden { h[o] += wr[o] }
+                    }
+                    for o in 0..<hidden where h[o] < 0 { h[o] = 0 }
+                }
+            }
+        }
+
+        var input = a, output = b
+        var inputs = hidden
+        for l in weights.indices {
+            let outputs = layerSizes[l + 2]
+            let last = l == weights.count - 1
+            weights[l].withUnsafeBufferPointer { w in
+                biases[l].withUnsafeBufferPointer { bias in
+                    for row in 0..<m { (output + row * outputs).update(from: bias.baseAddress!, count: outputs) }
+                    if outputs == 1 {
+                        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(inputs), 1, input, Int32(inputs),
+                                    w.baseAddress!, 1, 1, output, 1)
+                    } else {
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(outputs), Int32(inputs),
+                                    1, input, Int32(inputs), w.baseAddress!, Int32(inputs), 1, output, Int32(outputs))
+                    }
+                }
+            }
+            if !last { for i in 0..<(m * outputs) where output[i] < 0 { output[i] = 0 } }
+            swap(&input, &output)
+            inputs = outputs
+        }
+        for row in 0..<m { result[row] = Double(input[row]) }
+    }
+}

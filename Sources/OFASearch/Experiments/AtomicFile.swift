@@ -9,7 +9,9 @@ import Foundation
 public enum AtomicFile {
     public static func write(_ text: String, to path: String) throws {
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+            throw AtomicFileError(path: path, reason: "cannot create its folder: \((error as NSError).localizedDescription)")
+        }
         // Process and thread make the name unique among concurrent writers of the same folder.
         let temp = path + ".tmp-\(getpid())-\(pthread_self())"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)

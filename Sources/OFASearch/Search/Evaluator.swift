@@ -1,0 +1,260 @@
+import Foundation
+
+/// Evaluates architectures for a search: memoizes both predictors by canonical architecture,
+/// batches accuracy predictions and splits large batches across threads.
+///
+/// Batches are cut into chunks of a fixed size (``chunkSize``), whatever the thread count, and
+/// each chunk is handed to the predictor whole; so a prediction never depends on how many
+/// threads ran, and the same seed gives the same result at any thread count.
+///
+/// ```swift
+/// let evaluator = Evaluator(accuracy: mlp, efficiency: note10, threads: 2)
+/// let ms = try evaluator.efficiency(of: arch)        // memoized, one at a time
+/// let accs = try evaluator.accuracies(of: children)  // memoized, batched
+/// evaluator.counts.cacheHitRate
+/// ```
+public final class Evaluator {
+    public let accuracyPredictor: any AccuracyPredictor
+    public let efficiencyPredictor: any EfficiencyPredictor
+    /// Threads used for predictor batches (1 = the calling thread only).
+    public let threads: Int
+    /// Rows per predictor call when a batch is split; fixed so results do not depend on threads.
+    public let chunkSize: Int
+
+    private struct Entry {
+        var efficiency: Double = .nan
+        var accuracy: Double = .nan
+        /// Run in which this architecture's accuracy was last requested (for unique counts).
+        var stamp: UInt32 = 0
+    }
+
+    private var table: [ArchitectureKey: Entry] = [:]
+    private var stamp: UInt32 = 1
+    private var ranges: [String: FeasibleRange] = [:]
+    public private(set) var counts = EvaluationCounts()
+
+    public init(accuracy: any AccuracyPredictor, efficiency: any EfficiencyPredictor, threads: Int = 1, chunkSize: Int = 32) {
+        self.accuracyPredictor = accuracy
+        self.efficiencyPredictor = efficiency
+        self.threads = max(1, threads)
+        self.chunkSize = max(1, chunkSize)
+    }
+
+    /// A new evaluator with the same predictors and settings and an empty cache.
+    public func fresh() -> Evaluator {
+        Evaluator(accuracy: accuracyPredictor, efficiency: efficiencyPredictor, threads: threads, chunkSize: chunkSize)
+    }
+
+    /// Distinct architectures held in the cache.
+    public var cachedArchitectures: Int { table.count }
+
+    /// Starts a run: unique-architecture counting restarts. Returns the counts so far, to be
+    /// subtracted from ``counts`` at the end of the run.
+    public func beginRun() -> EvaluationCounts {
+        stamp &+= 1
+        if stamp == 0 { stamp = 1 }
+        return counts
+    }
+
+    /// Cost of one architecture, memoized (rejection sampling asks one candidate at a time).
+    public func efficiency(of arch: Architecture) throws -> Double {
+        counts.efficiencyRequests += 1
+        let key = ArchitectureKey(arch)
+        if let i = table.index(forKey: key) {
+            let cached = table.values[i].efficiency
+            if !cached.isNaN { return cached }
+            let value = try efficiencyPredictor.predictEfficiency(arch)
+            counts.efficiencyPredictions += 1
+            table.values[i].efficiency = value
+            return value
+        }
+        let value = try efficiencyPredictor.predictEfficiency(arch)
+        counts.efficiencyPredictions += 1
+        table[key] = Entry(efficiency: value)
+        return value
+    }
+
+    /// Costs of many architectures, memoized; misses go to the predictor in one batch.
+    public func efficiencies(of archs: [Architecture]) throws -> [Double] {
+        counts.efficiencyRequests += archs.count
+        var out = [Double](repeating: .nan, count: archs.count)
+        var missing: [Architecture] = [], slots: [Int] = []
+        for (i, arch) in archs.enumerated() {
+            if let e = table[ArchitectureKey(arch)]?.efficiency, !e.isNaN { out[i] = e } else { missing.append(arch); slots.append(i) }
+        }
+        if !missing.isEmpty {
+            let values = try predictEfficiencies(missing)
+            counts.efficiencyPredictions += missing.count
+            for (j, i) in slots.enumerated() {
+                out[i] = values[j]
+                table[ArchitectureKey(archs[i]), default: Entry()].efficiency = values[j]
+            }
+        }
+        return out
+    }
+
+    /// Accuracies of a batch (a generation), memoized: each architecture not seen before is
+    /// predicted once, all misses together in one batched call (split in chunks across threads).
+    public func accuracies(of archs: [Architecture]) throws -> [Double] {
+        counts.accuracyRequests += archs.count
+        var out = [Double](repeating: 0, count: archs.count)
+        var pending: [Architecture] = []
+        // For a miss, the index into `pending` (shared by duplicates in the batch); else -1.
+        var slot = [Int](repeating: -1, count: archs.count)
+        var pendingIndex: [ArchitectureKey: Int] = [:]
+        for (i, arch) in archs.enumerated() {
+            let key = ArchitectureKey(arch)
+            if let t = table.index(forKey: key) {
+                if table.values[t].stamp != stamp { table.values[t].stamp = stamp; counts.uniqueArchitectures += 1 }
+                let a = table.values[t].accuracy
+                if !a.isNaN { out[i] = a; continue }
+            } else {
+                table[key] = Entry(stamp: stamp)
+                counts.uniqueArchitectures += 1
+            }
+            if let p = pendingIndex[key] { slot[i] = p } else {
+                slot[i] = pending.count
+                pendingIndex[key] = pending.count
+                pending.append(arch)
+            }
+        }
+        guard !pending.isEmpty else { return out }
+        let values = try predictAccuracies(pending)
+        counts.accuracyPredictions += pending.count
+        for (p, arch) in pending.enumerated() { table[ArchitectureKey(arch)]?.accuracy = values[p] }
+        for i in 0..<archs.count where slot[i] >= 0 { out[i] = values[slot[i]] }
+        return out
+    }
+
+    /// Accuracies without the cache (exhaustive search predicts each architecture exactly once).
+    public func predictAccuracies(_ archs: [Architecture]) throws -> [Double] {
+        let predictor = accuracyPredictor
+        let values = try inChunks(archs) { try predictor.predictAccuracy($0) }
+        guard values.count == archs.count else {
+            throw PredictorError.unsupported("accuracy predictor \(predictor.name) returned \(values.count) values for \(archs.count) architectures")
+        }
+        return values
+    }
+
+    /// Costs without the cache, in chunks across threads.
+    public func predictEfficiencies(_ archs: [Architecture]) throws -> [Double] {
+        let predictor = efficiencyPredictor
+        let values = try inChunks(archs) { try predictor.predictEfficiency($0) }
+        guard values.count == archs.count else {
+            throw PredictorError.unsupported("efficiency predictor \(predictor.name) returned \(values.count) values for \(archs.count) architectures")
+        }
+        return values
+    }
+
+    /// The feasible range of `space` under this evaluator's efficiency predictor (computed once
+    /// per space and cached).
+    public func feasibleRange(in space: any SearchSpace) throws -> FeasibleRange {
+        let key = space.description
+        if let r = ranges[key] { return r }
+        let r = try FeasibleRange(space: space, evaluator: self)
+        ranges[key] = r
+        return r
+    }
+
+    /// Runs `predict` on fixed-size chunks of `archs`, on up to `threads` threads, and joins the
+    /// results in order.
+    private func inChunks(_ archs: [Architecture], _ predict: @escaping @Sendable ([Architecture]) throws -> [Double]) throws -> [Double] {
+        let n = archs.count
+        if n == 0 { return [] }
+        let chunks = (n + chunkSize - 1) / chunkSize
+        let size = chunkSize
+        if threads == 1 || chunks == 1 {
+            var out: [Double] = []
+            out.reserveCapacity(n)
+            for c in 0..<chunks {
+                out += try predict(Array(archs[c * size..<min(n, (c + 1) * size)]))
+            }
+            return out
+        }
+        let results = ChunkResults(count: chunks)
+        let workers = min(threads, chunks)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var c = w
+            while c < chunks {
+                if results.failed { return }
+                do {
+                    results.store(c, try predict(Array(archs[c * size..<min(n, (c + 1) * size)])))
+                } catch {
+                    results.fail(error)
+                    return
+                }
+                c += workers
+            }
+        }
+        return try results.joined()
+    }
+}
+
+/// Per-chunk results filled by worker threads; each slot is written by exactly one worker.
+private final class ChunkResults: @unchecked Sendable {
+    private var parts: [[Double]]
+    private var error: (any Error)?
+    private let lock = NSLock()
+
+    init(count: Int) { parts = Array(repeating: [], count: count) }
+
+    var failed: Bool { lock.withLock { error != nil } }
+    func store(_ c: Int, _ values: [Double]) { lock.withLock { parts[c] = values } }
+    func fail(_ e: any Error) { lock.withLock { if error == nil { error = e } } }
+    func joined() throws -> [Double] {
+        if let error { throw error }
+        return parts.flatMap { $0 }
+    }
+}
+
+/// Counts of predictor work, for a whole evaluator or (by subtraction) one run.
+public struct EvaluationCounts: Sendable, Equatable {
+    /// Architectures whose accuracy was asked for, repeats included (OFA's count of evaluations).
+    public var accuracyRequests = 0
+    /// Rows the accuracy predictor actually computed (cache misses).
+    public var accuracyPredictions = 0
+    /// Architectures whose cost was asked for, rejected candidates included.
+    public var efficiencyRequests = 0
+    /// Rows the efficiency predictor actually computed.
+    public var efficiencyPredictions = 0
+    /// Distinct architectures whose accuracy was asked for in the current run.
+    public var uniqueArchitectures = 0
+
+    public init() {}
+
+    /// Share of accuracy requests answered from the cache.
+    public var cacheHitRate: Double {
+        accuracyRequests == 0 ? 0 : 1 - Double(accuracyPredictions) / Double(accuracyRequests)
+    }
+
+    /// Work done since `start` (for unique architectures, since the run began at `start`).
+    public func since(_ start: EvaluationCounts) -> EvaluationCounts {
+        var d = EvaluationCounts()
+        d.accuracyRequests = accuracyRequests - start.accuracyRequests
+        d.accuracyPredictions = accuracyPredictions - start.accuracyPredictions
+        d.efficiencyRequests = efficiencyRequests - start.efficiencyRequests
+        d.efficiencyPredictions = efficiencyPredictions - start.efficiencyPredictions
+        d.uniqueArchitectures = uniqueArchitectures - start.uniqueArchitectures
+        return d
+    }
+}
+
+/// An architecture as a dictionary key, hashed word by word (the synthesized hash combines the
+/// vectors byte by byte).
+struct ArchitectureKey: Hashable {
+    let arch: Architecture
+    @inline(__always) init(_ arch: Architecture) { self.arch = arch }
+
+    @inline(__always) static func == (a: ArchitectureKey, b: ArchitectureKey) -> Bool { a.arch == b.arch }
+
+    @inline(__always) func hash(into h: inout Hasher) {
+        let k = unsafeBitCast(arch.kernelSizes, to: SIMD4<UInt64>.self)
+        let e = unsafeBitCast(arch.expandRatios, to: SIMD4<UInt64>.self)
+        let d = unsafeBitCast(arch.depths, to: UInt64.self)
+        // Kernel sizes and expand ratios fit in 4 bits; fold each pair of words into one.
+        h.combine(k[0] ^ (e[0] << 4))
+        h.combine(k[1] ^ (e[1] << 4))
+        h.combine(k[2] ^ (e[2] << 4))
+        h.combine(d ^ (UInt64(truncatingIfNeeded: arch.resolution) << 40))
+    }
+}

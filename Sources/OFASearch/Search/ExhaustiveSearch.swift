@@ -1,0 +1,65 @@
+/// Exhaustive search for small spaces (CompOFA's fixed-kernel space: 243 subnets per
+/// resolution): every architecture is predicted exactly once, without the cache, and the best
+/// for each budget is read off. A space larger than ``limit`` is refused with its size.
+///
+/// Among equally accurate architectures the cheaper wins, then the earlier in enumeration order.
+///
+/// ```swift
+/// let results = try ExhaustiveSearch().search(problem, budgets: [15, 20, 25, 30], seed: 0)
+/// ```
+public struct ExhaustiveSearch: SearchStrategy {
+    public var name: String { "exhaustive" }
+    public var limit: UInt128
+
+    public init(limit: UInt128 = 5_000_000) { self.limit = limit }
+
+    public func search(_ problem: SearchProblem, seed: UInt64) throws -> SearchResult {
+        try search(problem, budgets: [problem.budget], seed: seed)[0]
+    }
+
+    public func search(_ problem: SearchProblem, budgets: [Double], seed: UInt64) throws -> [SearchResult] {
+        let start = ContinuousClock.now
+        let space = problem.space
+        let archs: [Architecture]
+        do { archs = try space.enumerate(limit: limit) } catch { throw SearchError.tooLarge(error) }
+        let evaluator = problem.evaluator
+        let costs = try evaluator.predictEfficiencies(archs)
+        // The exact range, from every architecture (no monotonicity assumed).
+        var lo = 0, hi = 0
+        for i in costs.indices {
+            if costs[i] < costs[lo] { lo = i }
+            if costs[i] > costs[hi] { hi = i }
+        }
+        let range = FeasibleRange(minimum: costs[lo], cheapest: archs[lo], maximum: costs[hi], dearest: archs[hi])
+        for b in budgets where !(b >= range.minimum) {
+            throw SearchError.infeasibleBudget(budget: b, range: range, metric: problem.metric)
+        }
+        let accs = try evaluator.predictAccuracies(archs)
+        var front = ParetoFront()
+        for i in archs.indices { front.insert(Candidate(arch: archs[i], accuracy: accs[i], efficiency: costs[i])) }
+        let shared = secondsSince(start)
+
+        var counts = EvaluationCounts()
+        counts.accuracyRequests = archs.count
+        counts.accuracyPredictions = archs.count
+        counts.uniqueArchitectures = archs.count
+        counts.efficiencyRequests = archs.count
+        counts.efficiencyPredictions = archs.count
+        return budgets.enumerated().map { k, budget in
+            let t0 = ContinuousClock.now
+            var best = -1
+            for i in archs.indices where costs[i] <= budget {
+                if best < 0 || accs[i] > accs[best] || (accs[i] == accs[best] && costs[i] < costs[best]) { best = i }
+            }
+            let candidate = Candidate(arch: archs[best], accuracy: accs[best], efficiency: costs[best])
+            let own = secondsSince(t0)
+            return SearchResult(
+                strategy: name, space: space.description, metric: problem.metric, budget: budget, seed: seed,
+                best: candidate, counts: k == 0 ? counts : EvaluationCounts(), generations: 0, rejected: 0, repaired: 0,
+                seconds: k == 0 ? shared + own : own,
+                history: [.init(generation: 0, evaluations: archs.count, accuracy: candidate.accuracy, efficiency: candidate.efficiency)],
+                front: front.members, population: [],
+                sweep: budgets.count > 1 ? .init(budgets: budgets.count, evaluations: archs.count, seconds: secondsSince(start)) : nil)
+        }
+    }
+}

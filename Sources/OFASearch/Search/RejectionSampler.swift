@@ -1,0 +1,48 @@
+/// Draws feasible candidates: up to `maxTries` draws of an operator, each checked against the
+/// budget (OFA's rejection loop, bounded), then a constructive ``ShrinkRepair`` of the last draw.
+struct RejectionSampler {
+    let problem: SearchProblem
+    let range: FeasibleRange
+    let maxTries: Int
+    let repair: ShrinkRepair
+    private(set) var rejected = 0
+    private(set) var repaired = 0
+
+    init(problem: SearchProblem, range: FeasibleRange, maxTries: Int, repair: ShrinkRepair = ShrinkRepair()) {
+        self.problem = problem
+        self.range = range
+        self.maxTries = max(1, maxTries)
+        self.repair = repair
+    }
+
+    mutating func draw(using rng: inout SeededGenerator,
+                       _ make: (inout SeededGenerator) -> Architecture) throws -> (arch: Architecture, cost: Double) {
+        let budget = problem.budget
+        var candidate = make(&rng)
+        var tries = 1
+        while true {
+            let cost = try problem.evaluator.efficiency(of: candidate)
+            if cost <= budget { return (candidate, cost) }
+            rejected += 1
+            if tries == maxTries { break }
+            candidate = make(&rng)
+            tries += 1
+        }
+        return try fit(candidate, using: &rng)
+    }
+
+    /// `arch` itself when it fits, else repaired.
+    mutating func fit(_ arch: Architecture, using rng: inout SeededGenerator) throws -> (arch: Architecture, cost: Double) {
+        let cost = try problem.evaluator.efficiency(of: arch)
+        if cost <= problem.budget { return (arch, cost) }
+        repaired += 1
+        return try repair.repair(arch, problem: problem, range: range, using: &rng)
+    }
+}
+
+/// Seconds since `start` on a monotonic clock.
+@inline(__always)
+func secondsSince(_ start: ContinuousClock.Instant) -> Double {
+    let d = ContinuousClock.now - start
+    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+}

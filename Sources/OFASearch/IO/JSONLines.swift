@@ -17,10 +17,27 @@ public final class JSONCObject: @unchecked Sendable {
 
     /// Parses one JSON document.
     public init(parsing text: String) throws(JSONInputError) {
-        var error = json_tokener_success
-        guard let obj = text.withCString({ json_tokener_parse_verbose($0, &error) }) else {
-            let why = String(cString: json_tokener_error_desc(error))
-            throw .malformed(why)
+        guard let tokener = json_tokener_new() else { throw .malformed("json-c could not allocate a parser") }
+        defer { json_tokener_free(tokener) }
+        // Parse the whole text (its terminating NUL included, so a bare number completes) and
+        // refuse anything after the first value: json-c alone would silently drop it.
+        var trailing = false
+        let parsed: OpaquePointer? = text.withCString { p in
+            let length = strlen(p)
+            guard let obj = json_tokener_parse_ex(tokener, p, Int32(length + 1)),
+                  json_tokener_get_error(tokener) == json_tokener_success else { return nil }
+            var i = json_tokener_get_parse_end(tokener)
+            while i < length {
+                if isspace(Int32(p[i])) == 0 { trailing = true; json_object_put(obj); return nil }
+                i += 1
+            }
+            return obj
+        }
+        guard let obj = parsed else {
+            if trailing { throw .malformed("unexpected content after the JSON value") }
+            var error = json_tokener_get_error(tokener)
+            if error == json_tokener_success || error == json_tokener_continue { error = json_tokener_error_parse_eof }
+            throw .malformed(String(cString: json_tokener_error_desc(error)))
         }
         raw = obj
         owner = nil
@@ -159,7 +176,8 @@ public enum JSONLines {
                                 _ transform: (JSONCObject) throws -> T) throws(JSONInputError) -> [T] {
         var out: [T] = []
         var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift: split on both line ends.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { continue }

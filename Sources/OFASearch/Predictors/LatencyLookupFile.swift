@@ -48,10 +48,10 @@ public struct LatencyLookupFile: Sendable {
             }
         }
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift: split on both line ends.
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
-            var line = Substring(rawLine)
-            if line.last == "\r" { line = line.dropLast() }
+            let line = Substring(rawLine)
             let content = line.drop { $0 == " " || $0 == "\t" }
             if content.isEmpty || content.first == "#" || line == "---" || line == "..." { continue }
             let indented = content.startIndex != line.startIndex

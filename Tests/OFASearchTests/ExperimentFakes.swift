@@ -3,7 +3,7 @@ import Foundation
 
 /// Deterministic stand-ins for predictors and the search engine, so runner tests exercise
 /// expansion, parallelism, resume and outputs without real data.
-struct FakeAccuracy: AccuracyPredictor {
+struct RunnerFakeAccuracy: AccuracyPredictor {
     var name = "fake-accuracy"
     func predictAccuracy(_ archs: [Architecture]) throws -> [Double] {
         archs.map { a in
@@ -15,7 +15,7 @@ struct FakeAccuracy: AccuracyPredictor {
 }
 
 /// A cost that grows with every choice (like MACs), in "ms".
-struct FakeCost: EfficiencyPredictor {
+struct RunnerFakeCost: EfficiencyPredictor {
     var name = "fake-cost"
     var metric: EfficiencyMetric = .latency
     func predictEfficiency(_ archs: [Architecture]) throws -> [Double] {
@@ -26,15 +26,15 @@ struct FakeCost: EfficiencyPredictor {
     }
 }
 
-struct FakeProvider: PredictorProvider {
-    func accuracyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any AccuracyPredictor { FakeAccuracy() }
+struct RunnerFakeProvider: PredictorProvider {
+    func accuracyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any AccuracyPredictor { RunnerFakeAccuracy() }
     func efficiencyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any EfficiencyPredictor {
-        FakeCost(metric: reference.metric)
+        RunnerFakeCost(metric: reference.metric)
     }
 }
 
 /// Random sampling for every strategy but exhaustive (which enumerates), seeded by the request.
-struct FakeBackend: SearchBackend {
+struct RunnerFakeBackend: SearchBackend {
     func search(_ request: SearchRequest) throws -> SearchOutcome {
         var rng = SeededGenerator(seed: request.seed)
         let candidates: [Architecture]

@@ -5,17 +5,17 @@ import Testing
 @Suite("Experiment manifests")
 struct ManifestTests {
     /// A loader whose paths resolve inside `folder` and that never sees the real shared data.
-    func loader(_ folder: TempFolder, provider: (any PredictorProvider)? = FakeProvider(), shared: SharedData? = nil) -> ManifestLoader {
+    func loader(_ folder: TempFolder, provider: (any PredictorProvider)? = RunnerFakeProvider(), shared: SharedData? = nil) -> ManifestLoader {
         ManifestLoader(predictors: provider, paths: ManifestPaths(manifestDirectory: folder.path, projectRoot: folder.path, shared: .some(shared)))
     }
 
-    func load(_ yaml: String, provider: (any PredictorProvider)? = FakeProvider(), shared: SharedData? = nil) throws(ManifestError) -> ExperimentManifest {
+    func load(_ yaml: String, provider: (any PredictorProvider)? = RunnerFakeProvider(), shared: SharedData? = nil) throws(ManifestError) -> ExperimentManifest {
         let folder = TempFolder()
         folder.write("acc.json", "{}")
         return try loader(folder, provider: provider, shared: shared).load(yaml: yaml, source: "m.yaml", directory: folder.path)
     }
 
-    func issues(_ yaml: String, provider: (any PredictorProvider)? = FakeProvider(), shared: SharedData? = nil) -> [ManifestIssue] {
+    func issues(_ yaml: String, provider: (any PredictorProvider)? = RunnerFakeProvider(), shared: SharedData? = nil) -> [ManifestIssue] {
         do {
             _ = try load(yaml, provider: provider, shared: shared)
             return []
@@ -95,7 +95,7 @@ struct ManifestTests {
     }
 
     @Test func targetBelowTheSpaceMinimumIsReportedAtTheTarget() throws {
-        // FakeCost's smallest compofa-mbv3-w1.0 subnet costs 21.39 (at r160).
+        // RunnerFakeCost's smallest compofa-mbv3-w1.0 subnet costs 21.39 (at r160).
         let yaml = Self.valid.replacingOccurrences(of: "targets: [30, 40]", with: "targets:\n  - 30\n  - 12.5\n")
             .replacingOccurrences(of: "  - ofa-mbv3-w1.0\n", with: "")
         let found = issues(yaml)

@@ -25,12 +25,12 @@ struct RunnerTests {
     func plan(_ folder: TempFolder, yaml: String = manifest) throws -> RunPlan {
         folder.write("acc.json", "{}")
         let paths = ManifestPaths(manifestDirectory: folder.path, projectRoot: folder.path, shared: .some(nil))
-        let m = try ManifestLoader(predictors: FakeProvider(), paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
+        let m = try ManifestLoader(predictors: RunnerFakeProvider(), paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
         return RunPlan(manifest: m)
     }
 
     func runner(_ plan: RunPlan, _ out: String, jobs: Int = 1) -> ExperimentRunner {
-        var r = ExperimentRunner(plan: plan, predictors: FakeProvider(), backend: FakeBackend(), output: out)
+        var r = ExperimentRunner(plan: plan, predictors: RunnerFakeProvider(), backend: RunnerFakeBackend(), output: out)
         r.jobs = jobs
         return r
     }

@@ -1,8 +1,38 @@
-/// The experiment runner's adapter to the search engine's strategies.
+/// The experiment runner's adapter to the search engine (``SearchStrategies``): one
+/// ``SearchProblem`` per run with its own evaluator (own cache, one thread — runs are parallel
+/// across jobs), the strategy made from the manifest's settings, one result per target.
+///
+/// Exhaustive search answers all of a run's targets from one enumeration; its per-target
+/// `seconds` are the sweep's time split evenly over the targets, and each target's
+/// `evaluations` are the enumerated architectures (all of them were consulted for it); run totals
+/// count the sweep once.
 public struct EngineBackend: SearchBackend {
     public init() {}
 
     public func search(_ request: SearchRequest) throws -> SearchOutcome {
-        throw RunnerError.backend("the search engine is not part of this build yet")
+        if let mode = request.mode, mode != .independent {
+            throw RunnerError.backend("multi-target mode '\(mode.rawValue)' is not available in this build yet (issue 5)")
+        }
+        let s = request.strategy
+        var settings = SearchSettings(population: s.population, generations: s.generations, parentRatio: s.parentRatio,
+                                      mutationRatio: s.mutationRatio, mutationProbability: s.mutationProbability,
+                                      samples: s.samples)
+        settings.enumerationLimit = UInt128(s.limit)
+        let strategy = try SearchStrategies.make(s.kind.rawValue, settings: settings)
+        guard let first = request.targets.first else { return SearchOutcome(targets: [], evaluations: 0, uniqueArchitectures: 0) }
+        let problem = SearchProblem(space: request.space, accuracy: request.accuracy, efficiency: request.efficiency,
+                                    budget: first, threads: 1)
+        let results = try strategy.search(problem, budgets: request.targets, seed: request.seed)
+        let sweep = results.first?.sweep
+        let outcomes = results.map { r in
+            TargetOutcome(target: r.budget, arch: r.best.arch, accuracy: r.best.accuracy, efficiency: r.best.efficiency,
+                          evaluations: sweep?.evaluations ?? r.evaluations,
+                          uniqueArchitectures: sweep?.evaluations ?? r.counts.uniqueArchitectures,
+                          seconds: sweep.map { $0.seconds / Double($0.budgets) } ?? r.seconds,
+                          bestSoFar: r.history.map { CurvePoint(evaluations: $0.evaluations, accuracy: $0.accuracy) },
+                          front: r.front.map { FrontPoint(efficiency: $0.efficiency, accuracy: $0.accuracy) })
+        }
+        return SearchOutcome(targets: outcomes, evaluations: results.map(\.evaluations).reduce(0, +),
+                             uniqueArchitectures: results.map(\.counts.uniqueArchitectures).reduce(0, +))
     }
 }

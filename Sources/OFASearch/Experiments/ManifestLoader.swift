@@ -342,10 +342,9 @@ public struct ManifestLoader: Sendable {
                 }
                 var cheapest: (cost: Double, resolution: Int)?
                 do {
-                    for r in searchSpace.resolutions {
-                        let cost = try efficiency.predictEfficiency(searchSpace.smallest(resolution: r))
-                        if cheapest == nil || cost < cheapest!.cost { cheapest = (cost, r) }
-                    }
+                    // The engine's own feasible range, so validation refuses exactly what the search would.
+                    let range = try Evaluator(accuracy: NoAccuracy(), efficiency: efficiency).feasibleRange(in: searchSpace)
+                    cheapest = (range.minimum, range.cheapest.resolution)
                 } catch {
                     reader.issue(field("efficiency"), "efficiency: '\(part.efficiency(for: space).spelled)' cannot price \(space.name): \(error)")
                     continue
@@ -359,4 +358,10 @@ public struct ManifestLoader: Sendable {
             }
         }
     }
+}
+
+/// Stands in for the accuracy predictor where only costs are computed.
+private struct NoAccuracy: AccuracyPredictor {
+    var name: String { "none" }
+    func predictAccuracy(_ archs: [Architecture]) throws -> [Double] { archs.map { _ in 0 } }
 }

@@ -7,6 +7,7 @@ import Foundation
 /// |---|---|
 /// | `mlp` | ``MLPAccuracyPredictor`` |
 /// | `lut` | ``LatencyTable`` (OFA folder or nsganetv2 file), built for the space |
+/// | `macs` | ``MACsPredictor`` for the space's width |
 ///
 /// ```swift
 /// let catalog = PredictorCatalog()
@@ -44,6 +45,7 @@ public final class PredictorCatalog: PredictorProvider, @unchecked Sendable {
         let p: any EfficiencyPredictor
         switch reference.kind {
         case .lut: p = try LatencyTable(contentsOf: try path(reference), for: space)
+        case .macs: p = MACsPredictor(width: space.width)
         default: throw PredictorError.unsupported("'\(reference.spelled)': \(reference.kind.rawValue) efficiency predictors are not available in this build")
         }
         efficiency[k] = p

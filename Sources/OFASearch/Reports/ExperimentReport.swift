@@ -93,9 +93,10 @@ public struct ExperimentReport: Sendable {
     /// independent mode with the same K for multi-target series.
     public func baseline(for s: Series) -> Series? {
         guard let p = part(named: s.part) else { return nil }
-        let b = Series(part: s.part, space: p.baselineSpace, strategy: p.baselineStrategy,
-                       multi: s.multi == "none" ? "none" : "independent", k: s.k)
-        return series(part: s.part).contains(b) ? b : nil
+        return series(part: s.part).first { b in
+            b.space == p.baselineSpace && b.strategy == p.baselineStrategy
+                && (s.multi == "none" ? b.multi == "none" : b.multi == "independent" && b.k == s.k)
+        }
     }
 
     /// The exhaustive optimum per target in (part, space), when an exhaustive run exists.

@@ -39,11 +39,18 @@ public struct ReportPlots: Sendable {
                              xLabel: costLabel(metric), yLabel: "predicted top-1 (%)")
         let targets = report.targets(part: part.name)
         var allPoints: [(x: Double, y: Double)] = []
-        for (i, s) in series.enumerated() {
+        let order = series.indices.sorted { a, b in
+            let ea = report.records(series[a]).first?.kind == .exhaustive, eb = report.records(series[b]).first?.kind == .exhaustive
+            return ea != eb ? ea : a < b
+        }
+        for i in order {
+            let s = series[i]
             let rs = report.records(s)
+            let exhaustive = rs.first?.kind == .exhaustive
             let front = FrontPoint.paretoFront(rs.flatMap(\.front)).map { (x: $0.efficiency, y: $0.accuracy * 100) }
             let best = rs.compactMap { r in r.accuracy.flatMap { a in r.efficiency.map { (x: $0, y: a * 100) } } }
-            chart.series.append(.init(name: s.label, color: color(i), points: front, style: .step, width: 1.6))
+            chart.series.append(.init(name: s.label, color: color(i), points: front, style: .step, width: exhaustive ? 3.2 : 1.6,
+                                      opacity: exhaustive ? 0.6 : 1))
             chart.series.append(.init(name: s.label, color: color(i), points: best, style: .markers, opacity: 0.85, inLegend: false))
             allPoints += front + best
         }
@@ -67,14 +74,26 @@ public struct ReportPlots: Sendable {
                                  xLabel: "evaluations (log scale)", yLabel: "best feasible top-1 (%)")
             chart.xScale = .log
             var finals: [Double] = [], all: [Double] = []
+            let xs = report.records.filter { $0.part == part.name && $0.target == target }.flatMap { $0.bestSoFar.map(\.evaluations) }
+            let minX = Double(max(xs.min() ?? 1, 1)), maxX = Double(max(xs.max() ?? 1, 1))
             for (i, s) in series.enumerated() {
                 let rs = report.records(s).filter { $0.target == target }
                 for (j, r) in rs.enumerated() {
-                    let pts = r.bestSoFar.map { (x: Double(max($0.evaluations, 1)), y: $0.accuracy * 100) }
-                    chart.series.append(.init(name: s.label, color: color(i), points: pts, style: .step,
-                                              width: rs.count > 1 ? 1.2 : 1.8, opacity: rs.count > 1 ? 0.55 : 1, inLegend: j == 0))
-                    if let last = pts.last { finals.append(last.y) }
-                    all += pts.map(\.y)
+                    var pts = r.bestSoFar.map { (x: Double(max($0.evaluations, 1)), y: $0.accuracy * 100) }
+                    if r.kind == .exhaustive, let last = pts.last {
+                        // The exhaustive optimum, as a reference level across the panel, and the
+                        // point where extraction reached it.
+                        chart.series.append(.init(name: s.label + " (optimum)", color: color(i), points: [(x: minX, y: last.y), (x: maxX, y: last.y)],
+                                                  style: .line, width: 1.4, dashed: true, inLegend: j == 0))
+                        chart.series.append(.init(name: s.label, color: color(i), points: [last], style: .markers, inLegend: false))
+                        pts = []
+                    }
+                    if !pts.isEmpty {
+                        chart.series.append(.init(name: s.label, color: color(i), points: pts, style: .step,
+                                                  width: rs.count > 1 ? 1.2 : 1.8, opacity: rs.count > 1 ? 0.55 : 1, inLegend: j == 0))
+                    }
+                    if let last = r.bestSoFar.last { finals.append(last.accuracy * 100) }
+                    all += r.bestSoFar.map { $0.accuracy * 100 }
                 }
             }
             // Show the approach to the final values; the early climb is clipped at the bottom.

@@ -30,7 +30,9 @@ public struct SVGFigure: Sendable {
         let rows = (panels.count + columns - 1) / columns
         let width = Double(columns) * panelWidth
         let titleHeight = title == nil ? 0.0 : 30
-        let legendColumns = max(1, Int(width / 300))
+        // Columns wide enough for the longest name (about 7 px a character at 12 px).
+        let longest = Double(legend.map(\.name.count).max() ?? 10)
+        let legendColumns = max(1, Int((width - 20) / max(200, 44 + 7 * longest)))
         let legendRows = (legend.count + legendColumns - 1) / legendColumns
         let legendHeight = legend.isEmpty ? 0 : Double(legendRows) * 20 + 16
         let height = titleHeight + Double(rows) * panelHeight + legendHeight

@@ -110,6 +110,19 @@ struct PredictorGoldenTests {
         }
     }
 
+    /// i7-8700K sums computed independently (a Python script following nsganetv2's
+    /// `look_up_latency`, reading the YAML with PyYAML).
+    @Test func i7MatchesIndependentSums() throws {
+        let tutorial = try Architecture(ks: [5, 3, 7, 7, 5, 3, 7, 7, 7, 7, 3, 3, 5, 5, 7, 3, 3, 3, 5, 5],
+                                        e: [3, 3, 6, 6, 4, 4, 4, 4, 6, 3, 4, 4, 4, 4, 4, 3, 6, 6, 6, 6], d: [2, 2, 3, 4, 3], r: 192)
+        let w12 = try LatencyTable(nsganetv2File: TestData.path("latency/i7-8700k_lut.yaml"), for: Self.space())
+        #expect(abs(try w12.predictEfficiency(tutorial) - 12.503471164157986) < 1e-9)
+        let w10space = try SpaceCatalog.space(named: "ofa-mbv3-w1.0", resolutions: [128, 224])
+        let w10 = try LatencyTable(nsganetv2File: TestData.path("latency/i7-8700k_lut.yaml"), for: w10space)
+        #expect(abs(try w10.predictEfficiency(w10space.largest(resolution: 224)) - 36.21567766625549) < 1e-9)
+        #expect(abs(try w10.predictEfficiency(w10space.smallest(resolution: 128)) - 4.78322331623508) < 1e-9)
+    }
+
     /// Every note10 resolution loads for the w1.2 space and the per-key sum matches the dense table.
     @Test func note10AllResolutions() throws {
         let space = try SpaceCatalog.space(named: "ofa-mbv3-w1.2")

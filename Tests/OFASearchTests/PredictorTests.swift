@@ -126,6 +126,30 @@ import Testing
         #expect(throws: Never.self) { try LatencyTable(contentsOf: dir.path, for: compofa) }
     }
 
+    /// A single file with OFA's keys (as `lut profile` writes) is read as OFA's scheme; a YAML
+    /// file with neither scheme's keys is refused, naming the file.
+    @Test(.enabled(if: TestData.available, TestData.skipReason))
+    func singleFileFormatIsDetectedFromItsKeys() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ofasearch-lut1-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let single = dir.appendingPathComponent("one.yaml").path
+        let text = try String(contentsOfFile: TestData.path("latency/note10/192_lookup_table.yaml"), encoding: .utf8)
+        try ("# profiled elsewhere\n" + text).write(toFile: single, atomically: true, encoding: .utf8)
+        let space = try SpaceCatalog.space(named: "ofa-mbv3-w1.2", resolutions: [192])
+        let fromFile = try LatencyTable(contentsOf: single, for: space)
+        let fromDirectory = try LatencyTable(contentsOf: TestData.path("latency/note10"), for: space)
+        #expect(fromFile.format == .ofa && !fromFile.isDirectory && fromDirectory.isDirectory)
+        let arch = space.largest(resolution: 192)
+        #expect(try fromFile.predictEfficiency(arch) == fromDirectory.predictEfficiency(arch))
+
+        let other = dir.appendingPathComponent("other.yaml").path
+        try "Something-input:1:\n  mean: 1\n".write(toFile: other, atomically: true, encoding: .utf8)
+        #expect {
+            try LatencyTable(contentsOf: other, for: space)
+        } throws: { ($0 as? PredictorError)?.description.hasPrefix(other + ": neither OFA keys") == true }
+    }
+
     @Test func latencyTableRefusesMissingPaths() {
         #expect {
             try LatencyTable(contentsOf: "/nonexistent/lut.yaml", for: SpaceCatalog.space(named: "ofa-mbv3-w1.2"))

@@ -4,8 +4,9 @@ import Foundation
 /// and nsganetv2 estimate it.
 ///
 /// Reads both public formats (see ``LatencyTableFormat``): OFA's directory of per-resolution files
-/// (`latency/note10/`) and nsganetv2's single file (`latency/i7-8700k_lut.yaml`, both widths). Keys
-/// are derived from the space's ``NetworkWidth``. Everything a space can ask for is looked up once,
+/// (`latency/note10/`) and nsganetv2's single file (`latency/i7-8700k_lut.yaml`, both widths); a
+/// single file with OFA's keys (as `ofasearch lut profile` can write) reads too. Keys are derived
+/// from the space's ``NetworkWidth``. Everything a space can ask for is looked up once,
 /// at load, into a dense table (resolution × block position × kernel × expand, plus the fixed
 /// layers): a prediction is 20 array reads and adds, with no string work. A key the space needs
 /// but the table lacks fails the load, naming the key and the file.
@@ -21,7 +22,10 @@ public struct LatencyTable: EfficiencyPredictor {
     public var metric: EfficiencyMetric { .latency }
     /// The directory or file the table was read from.
     public let source: String
+    /// The key scheme.
     public let format: LatencyTableFormat
+    /// Whether the table is a directory of `{r}_lookup_table.yaml` files (otherwise one file).
+    public let isDirectory: Bool
     public let width: NetworkWidth
     /// Resolutions the table was built for, ascending.
     public let resolutions: [Int]
@@ -41,33 +45,47 @@ public struct LatencyTable: EfficiencyPredictor {
     /// uses the choice at that block.
     private let blocks: [Double]
 
-    /// Loads a table, detecting the format: a directory is OFA's per-resolution format, a file is
-    /// nsganetv2's.
+    /// Loads a table, detecting the format: a directory holds OFA's per-resolution files; a file
+    /// is nsganetv2's or OFA's, told apart by its keys.
     public init(contentsOf path: String, for space: any SearchSpace) throws(PredictorError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw .unreadable(path: path, reason: "no such file or directory")
         }
-        try self.init(path: path, format: isDirectory.boolValue ? .ofaDirectory : .nsganetv2, space: space)
+        if isDirectory.boolValue {
+            try self.init(ofaDirectory: path, for: space)
+            return
+        }
+        let file = try LatencyLookupFile(contentsOf: path)
+        guard let format = LatencyTableFormat.detect(keys: file.means.keys) else {
+            throw .malformed(path: path, reason: "neither OFA keys (expanded_conv-...) nor nsganetv2 keys (MBConv-...): not a latency table")
+        }
+        try self.init(source: path, format: format, isDirectory: false, space: space) { _ in file }
     }
 
     /// Loads OFA's per-resolution tables (`DIR/{r}_lookup_table.yaml` for each resolution of `space`).
     public init(ofaDirectory path: String, for space: any SearchSpace) throws(PredictorError) {
-        try self.init(path: path, format: .ofaDirectory, space: space)
+        try self.init(source: path, format: .ofa, isDirectory: true, space: space) { (r) throws(PredictorError) in
+            try LatencyLookupFile(contentsOf: path + "/" + LatencyTableFormat.ofaFileName(resolution: r))
+        }
     }
 
     /// Loads nsganetv2's single-file table.
     public init(nsganetv2File path: String, for space: any SearchSpace) throws(PredictorError) {
-        try self.init(path: path, format: .nsganetv2, space: space)
+        let file = try LatencyLookupFile(contentsOf: path)
+        try self.init(source: path, format: .nsganetv2, isDirectory: false, space: space) { _ in file }
     }
 
-    private init(path: String, format: LatencyTableFormat, space: any SearchSpace) throws(PredictorError) {
+    /// Builds the dense table from `fileFor(resolution)`.
+    private init(source path: String, format: LatencyTableFormat, isDirectory: Bool, space: any SearchSpace,
+                 fileFor: (Int) throws(PredictorError) -> LatencyLookupFile) throws(PredictorError) {
         source = path
         self.format = format
+        self.isDirectory = isDirectory
         width = space.width
         resolutions = space.resolutions
         spaceName = space.name
-        name = "latency LUT \(URL(fileURLWithPath: path).lastPathComponent) (\(format.rawValue), \(space.width.name))"
+        name = "latency LUT \(URL(fileURLWithPath: path).lastPathComponent) (\(format.rawValue) keys, \(space.width.name))"
 
         // The (kernel, expand) pairs each block position may take in this space.
         var kernels = Set<Int>(), expands = Set<Int>()
@@ -95,17 +113,9 @@ public struct LatencyTable: EfficiencyPredictor {
         var resolutionSlot = [Int32](repeating: -1, count: (space.resolutions.max() ?? 0) + 1)
         var head: [Double] = [], tail: [Double] = []
         var blocks = [Double](repeating: .nan, count: space.resolutions.count * Architecture.blockCount * pairOrder.count)
-        var shared: LatencyLookupFile?
         for (slot, r) in space.resolutions.enumerated() {
             resolutionSlot[r] = Int32(slot)
-            let file: LatencyLookupFile
-            switch format {
-            case .ofaDirectory:
-                file = try LatencyLookupFile(contentsOf: path + "/" + LatencyTableFormat.ofaFileName(resolution: r))
-            case .nsganetv2:
-                if shared == nil { shared = try LatencyLookupFile(contentsOf: path) }
-                file = shared!
-            }
+            let file = try fileFor(r)
             head.append(try file.mean(format.stemKey(width: width, resolution: r))
                         + file.mean(format.firstBlockKey(width: width, resolution: r)))
             var t = 0.0

@@ -34,6 +34,8 @@ public final class MLPAccuracyPredictor: AccuracyPredictor {
 
     /// Rows per forward chunk: keeps the activations in cache and the GEMMs large.
     private static let chunkRows = 256
+    /// Up to this many rows, layers run as matrix-vector products.
+    private static let matrixVectorRows = 2
 
     public init(contentsOf path: String) throws(PredictorError) {
         let text: String
@@ -92,7 +94,8 @@ public final class MLPAccuracyPredictor: AccuracyPredictor {
         layerSizes = sizes
         source = path
         sourceSHA256 = doc["source_sha256"]?.stringValue
-        name = "OFA tutorial MLP (\(sizes.map(String.init).joined(separator: "-")), \(URL(fileURLWithPath: path).lastPathComponent))"
+        let checkpoint = sourceSHA256.map { ", checkpoint sha256 \($0.prefix(12))" } ?? ""
+        name = "OFA tutorial MLP (\(sizes.map(String.init).joined(separator: "-")), \(URL(fileURLWithPath: path).lastPathComponent)\(checkpoint))"
     }
 
     private static func isNumber(_ x: OpaquePointer) -> Bool {
@@ -169,6 +172,12 @@ public final class MLPAccuracyPredictor: AccuracyPredictor {
                     if outputs == 1 {
                         cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(inputs), 1, input, Int32(inputs),
                                     w.baseAddress!, 1, 1, output, 1)
+                    } else if m <= Self.matrixVectorRows {
+                        // A handful of rows: matrix-vector products beat OpenBLAS's GEMM set-up.
+                        for row in 0..<m {
+                            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outputs), Int32(inputs), 1, w.baseAddress!, Int32(inputs),
+                                        input + row * inputs, 1, 1, output + row * outputs, 1)
+                        }
                     } else {
                         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(outputs), Int32(inputs),
                                     1, input, Int32(inputs), w.baseAddress!, Int32(inputs), 1, output, Int32(outputs))

@@ -26,7 +26,7 @@ public enum EfficiencyMetric: String, Sendable, Hashable, CaseIterable {
 /// Predicts an efficiency cost (latency or MACs) that a deployment budget bounds from above.
 ///
 /// ```swift
-/// let table = try LatencyTable(directory: "note10", width: .w1_2)
+/// let table = try LatencyTable(contentsOf: "../shared/ofa-data/latency/note10", for: space)
 /// let ms = try table.predictEfficiency(arch)
 /// ```
 public protocol EfficiencyPredictor: Sendable {

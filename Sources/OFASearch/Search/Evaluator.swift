@@ -26,9 +26,11 @@ public final class Evaluator {
         var accuracy: Double = .nan
         /// Run in which this architecture's accuracy was last requested (for unique counts).
         var stamp: UInt32 = 0
+        /// Position in the batch being predicted, while it is; else -1.
+        var pendingSlot: Int32 = -1
     }
 
-    private var table: [ArchitectureKey: Entry] = [:]
+    private var table = ArchitectureTable<Entry>()
     private var stamp: UInt32 = 1
     private var ranges: [String: FeasibleRange] = [:]
     public private(set) var counts = EvaluationCounts()
@@ -59,18 +61,17 @@ public final class Evaluator {
     /// Cost of one architecture, memoized (rejection sampling asks one candidate at a time).
     public func efficiency(of arch: Architecture) throws -> Double {
         counts.efficiencyRequests += 1
-        let key = ArchitectureKey(arch)
-        if let i = table.index(forKey: key) {
-            let cached = table.values[i].efficiency
+        if let i = table.index(of: arch) {
+            let cached = table[i].efficiency
             if !cached.isNaN { return cached }
             let value = try efficiencyPredictor.predictEfficiency(arch)
             counts.efficiencyPredictions += 1
-            table.values[i].efficiency = value
+            table[i].efficiency = value
             return value
         }
         let value = try efficiencyPredictor.predictEfficiency(arch)
         counts.efficiencyPredictions += 1
-        table[key] = Entry(efficiency: value)
+        table.append(arch, Entry(efficiency: value))
         return value
     }
 
@@ -80,14 +81,14 @@ public final class Evaluator {
         var out = [Double](repeating: .nan, count: archs.count)
         var missing: [Architecture] = [], slots: [Int] = []
         for (i, arch) in archs.enumerated() {
-            if let e = table[ArchitectureKey(arch)]?.efficiency, !e.isNaN { out[i] = e } else { missing.append(arch); slots.append(i) }
+            if let t = table.index(of: arch), !table[t].efficiency.isNaN { out[i] = table[t].efficiency } else { missing.append(arch); slots.append(i) }
         }
         if !missing.isEmpty {
             let values = try predictEfficiencies(missing)
             counts.efficiencyPredictions += missing.count
             for (j, i) in slots.enumerated() {
                 out[i] = values[j]
-                table[ArchitectureKey(archs[i]), default: Entry()].efficiency = values[j]
+                if let t = table.index(of: archs[i]) { table[t].efficiency = values[j] } else { table.append(archs[i], Entry(efficiency: values[j])) }
             }
         }
         return out
@@ -99,29 +100,35 @@ public final class Evaluator {
         counts.accuracyRequests += archs.count
         var out = [Double](repeating: 0, count: archs.count)
         var pending: [Architecture] = []
+        var pendingEntry: [Int] = []
         // For a miss, the index into `pending` (shared by duplicates in the batch); else -1.
         var slot = [Int](repeating: -1, count: archs.count)
-        var pendingIndex: [ArchitectureKey: Int] = [:]
         for (i, arch) in archs.enumerated() {
-            let key = ArchitectureKey(arch)
-            if let t = table.index(forKey: key) {
-                if table.values[t].stamp != stamp { table.values[t].stamp = stamp; counts.uniqueArchitectures += 1 }
-                let a = table.values[t].accuracy
+            var t: Int
+            if let found = table.index(of: arch) {
+                t = found
+                if table[t].stamp != stamp { table[t].stamp = stamp; counts.uniqueArchitectures += 1 }
+                let a = table[t].accuracy
                 if !a.isNaN { out[i] = a; continue }
             } else {
-                table[key] = Entry(stamp: stamp)
+                t = table.append(arch, Entry(stamp: stamp))
                 counts.uniqueArchitectures += 1
             }
-            if let p = pendingIndex[key] { slot[i] = p } else {
-                slot[i] = pending.count
-                pendingIndex[key] = pending.count
-                pending.append(arch)
-            }
+            // A miss: NaN accuracy; `pendingSlot` tells whether this batch already queued it.
+            if table[t].pendingSlot >= 0 { slot[i] = Int(table[t].pendingSlot); continue }
+            table[t].pendingSlot = Int32(pending.count)
+            slot[i] = pending.count
+            pending.append(arch)
+            pendingEntry.append(t)
         }
         guard !pending.isEmpty else { return out }
-        let values = try predictAccuracies(pending)
+        let values: [Double]
+        do { values = try predictAccuracies(pending) } catch {
+            for t in pendingEntry { table[t].pendingSlot = -1 }
+            throw error
+        }
         counts.accuracyPredictions += pending.count
-        for (p, arch) in pending.enumerated() { table[ArchitectureKey(arch)]?.accuracy = values[p] }
+        for (p, t) in pendingEntry.enumerated() { table[t].accuracy = values[p]; table[t].pendingSlot = -1 }
         for i in 0..<archs.count where slot[i] >= 0 { out[i] = values[slot[i]] }
         return out
     }
@@ -236,25 +243,5 @@ public struct EvaluationCounts: Sendable, Equatable {
         d.efficiencyPredictions = efficiencyPredictions - start.efficiencyPredictions
         d.uniqueArchitectures = uniqueArchitectures - start.uniqueArchitectures
         return d
-    }
-}
-
-/// An architecture as a dictionary key, hashed word by word (the synthesized hash combines the
-/// vectors byte by byte).
-struct ArchitectureKey: Hashable {
-    let arch: Architecture
-    @inline(__always) init(_ arch: Architecture) { self.arch = arch }
-
-    @inline(__always) static func == (a: ArchitectureKey, b: ArchitectureKey) -> Bool { a.arch == b.arch }
-
-    @inline(__always) func hash(into h: inout Hasher) {
-        let k = unsafeBitCast(arch.kernelSizes, to: SIMD4<UInt64>.self)
-        let e = unsafeBitCast(arch.expandRatios, to: SIMD4<UInt64>.self)
-        let d = unsafeBitCast(arch.depths, to: UInt64.self)
-        // Kernel sizes and expand ratios fit in 4 bits; fold each pair of words into one.
-        h.combine(k[0] ^ (e[0] << 4))
-        h.combine(k[1] ^ (e[1] << 4))
-        h.combine(k[2] ^ (e[2] << 4))
-        h.combine(d ^ (UInt64(truncatingIfNeeded: arch.resolution) << 40))
     }
 }

@@ -19,7 +19,8 @@ public enum SearchError: Error, Equatable, CustomStringConvertible {
         }
     }
 
-    static func format(_ x: Double) -> String {
+    /// A budget for messages: up to four decimals, no trailing ".0".
+    public static func format(_ x: Double) -> String {
         if abs(x) >= 1e6 { return String(Int(x.rounded())) }
         let s = String((x * 10000).rounded() / 10000)
         return s.hasSuffix(".0") ? String(s.dropLast(2)) : s

@@ -1,11 +1,198 @@
 import ArgumentParser
+import Foundation
 import OFASearch
 
 struct PredictorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predictor",
-        abstract: "Train and evaluate XGBoost predictors."
+        abstract: "Train and evaluate XGBoost predictors.",
+        subcommands: [Train.self, Eval.self]
     )
 
-    func run() throws { throw ValidationError("'predictor' is not available yet") }
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train an XGBoost predictor; hyper-parameters chosen by grouped 5-fold cross-validation.",
+            discussion: """
+            Data: JSON Lines files (ks, e, d, r and the target field) or OFA AccuracyDataset \
+            directories (acc.dict, or src/<r>.dict) / .dict files. Writes DIR/model.ubj and \
+            DIR/provenance.json and prints the cross-validation metrics of the chosen setting as JSON.
+            """
+        )
+
+        @Option(help: "accuracy (top-1 in %) or latency (ms).")
+        var kind: String
+        @Option(help: "Space the architectures belong to: \(SpaceCatalog.names.joined(separator: ", ")).")
+        var space: String
+        @Option(parsing: .upToNextOption, help: "Measurement files or AccuracyDataset directories.")
+        var data: [String]
+        @Option(help: "Output model directory.")
+        var out: String
+        @Option(help: "Measured field, dotted for nested fields (default top1; latency needs e.g. latency_ms.v100_64).")
+        var target: String?
+        @Option(help: "Feature encoding kind: ordinal or ordinal+units.")
+        var encoding: String = FeatureEncoding.Kind.unitSums.rawValue
+        @Option(help: "XGBoost threads for training (fixed, so results repeat).")
+        var threads: Int = 1
+        @Option(help: "Seed for folds and XGBoost sampling.")
+        var seed: UInt64 = 0
+        @Option(help: "Cross-validation folds.")
+        var folds: Int = 5
+        @Flag(help: "Try only the first setting of the grid, at its full round count (quick checks).")
+        var quick = false
+        @Option(help: "A note recorded in the provenance (repeatable).")
+        var note: [String] = []
+
+        func run() throws {
+            guard let kind = XGBoostProvenance.Kind(rawValue: kind) else {
+                throw ValidationError("--kind must be accuracy or latency, not '\(self.kind)'")
+            }
+            guard let encodingKind = FeatureEncoding.Kind(rawValue: encoding) else {
+                throw ValidationError("--encoding must be one of \(FeatureEncoding.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard threads >= 1, folds >= 2 else { throw ValidationError("--threads must be ≥ 1 and --folds ≥ 2") }
+            guard !data.isEmpty else { throw ValidationError("--data needs at least one file") }
+            let target = self.target ?? (kind == .accuracy ? "top1" : "")
+            guard !target.isEmpty else { throw ValidationError("a latency model needs --target, e.g. latency_ms.v100_64") }
+            let space: any SearchSpace
+            do { space = try SpaceCatalog.space(named: self.space) } catch { throw ValidationError(error.description) }
+            let measurements = try loadMeasurements(data, target: target)
+            var trainer = XGBoostTrainer(kind: kind, space: space, encoding: FeatureEncoding(kind: encodingKind, width: space.width))
+            trainer.threads = threads
+            trainer.seed = seed
+            trainer.folds = folds
+            trainer.notes = note
+            if quick {
+                trainer.grid = [trainer.grid[0]]
+                trainer.roundFractions = [1]
+            }
+            if isatty(2) != 0 { trainer.progress = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) } }
+            let provenance: XGBoostProvenance
+            do { provenance = try trainer.train(measurements, to: out) } catch { throw CLIError("\(error)") }
+            let cv = provenance.crossValidation!
+            let summary = JSONValue.object([
+                ("model", .string(out)), ("rows", .int(provenance.rows)),
+                ("parameters", .string(provenance.parameters.description)),
+                ("cv", Self.metricsJSON(cv.metrics)),
+            ])
+            print(summary.rendered())
+        }
+
+        static func metricsJSON(_ m: XGBoostProvenance.Metrics) -> JSONValue {
+            var fields: [(String, JSONValue)] = [("rmse", .double(m.rmse)), ("mae", .double(m.mae)),
+                                                 ("kendall_tau", .double(m.kendallTau)), ("spearman", .double(m.spearman))]
+            if let w5 = m.within5, let w10 = m.within10 { fields += [("within_5pct", .double(w5)), ("within_10pct", .double(w10))] }
+            fields.append(("per_resolution", .object(m.perResolution.keys.sorted { Int($0)! < Int($1)! }.map { r in
+                let g = m.perResolution[r]!
+                return (r, .object([("count", .int(g.count)), ("rmse", .double(g.rmse)), ("kendall_tau", .double(g.kendallTau))]))
+            })))
+            return .object(fields)
+        }
+    }
+
+    struct Eval: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Evaluate a trained model (and optionally a baseline) on measurements.",
+            discussion: """
+            Prints rmse, mae, kendall_tau (tau-b), spearman, per-resolution kendall_tau and rmse, \
+            and for latency models the share of predictions within ±5% and ±10%. Values are in \
+            the measured unit (top-1 in %, ms). --baseline takes another model directory or an \
+            OFA tutorial MLP .json (accuracy).
+            """
+        )
+
+        @Option(help: "Model directory (model.ubj + provenance.json).")
+        var model: String
+        @Option(parsing: .upToNextOption, help: "Measurement files or AccuracyDataset directories.")
+        var data: [String]
+        @Option(help: "Measured field (default: the model's target).")
+        var target: String?
+        @Option(help: "A baseline predictor: a model directory or an OFA tutorial MLP .json file.")
+        var baseline: String?
+        @Flag(help: "Print JSON.")
+        var json = false
+        @Flag(help: "Predict outside the resolutions the model saw in training (linear extrapolation).")
+        var allowExtrapolation = false
+        @Flag(help: "Accept data of the same space family at another width (e.g. w1.0 rows for a w1.2 latency model).")
+        var allowWidthMismatch = false
+
+        func run() throws {
+            let options = XGBoostModel.Options(allowExtrapolation: allowExtrapolation, allowWidthMismatch: allowWidthMismatch)
+            let xgb: XGBoostModel
+            do { xgb = try XGBoostModel(directory: model, options: options) } catch { throw CLIError("\(error)") }
+            let target = self.target ?? xgb.provenance.target
+            guard !data.isEmpty else { throw ValidationError("--data needs at least one file") }
+            let measurements = try loadMeasurements(data, target: target)
+            let archs = measurements.archs
+            let latency = xgb.provenance.kind == .latency
+            let predicted: [Double]
+            do { predicted = try xgb.predict(archs) } catch { throw CLIError("\(model): \(error)") }
+            let resolutions = archs.map(\.resolution)
+            let report = RegressionReport(predicted: predicted, measured: measurements.values, resolutions: resolutions, relativeShares: latency)
+            var baselineResult: (name: String, report: RegressionReport)?
+            if let baseline {
+                let values: [Double], name: String
+                var isDirectory: ObjCBool = false
+                let isModel = FileManager.default.fileExists(atPath: baseline, isDirectory: &isDirectory) && isDirectory.boolValue
+                guard isModel || !latency else { throw CLIError("a latency baseline must be a model directory, not \(baseline)") }
+                do {
+                    if isModel {
+                        let other = try XGBoostModel(directory: baseline, options: options)
+                        values = try other.predict(archs)
+                        name = "xgboost:\(baseline)"
+                    } else {
+                        let mlp = try MLPAccuracyPredictor(contentsOf: baseline)
+                        values = try mlp.predictAccuracy(archs).map { $0 * 100 }   // the data are in %
+                        name = mlp.name
+                    }
+                } catch { throw CLIError("baseline \(baseline): \(error)") }
+                baselineResult = (name, RegressionReport(predicted: values, measured: measurements.values, resolutions: resolutions, relativeShares: latency))
+            }
+            if json {
+                var fields: [(String, JSONValue)] = [
+                    ("model", .string(model)), ("target", .string(target)), ("unit", .string(xgb.provenance.unit)),
+                    ("data", .array(measurements.sources.map { JSONValue.string($0.path) })),
+                ]
+                fields += Self.fields(report)
+                if let baselineResult {
+                    fields.append(("baseline", .object([("name", .string(baselineResult.name))] + Self.fields(baselineResult.report))))
+                }
+                print(JSONValue.object(fields).rendered())
+            } else {
+                print("model \(model) on \(measurements.sources.map { $0.path }.joined(separator: ", ")) (\(report.count) rows, \(target) in \(xgb.provenance.unit))")
+                print(Self.table(report, label: "xgboost"))
+                if let baselineResult { print("baseline \(baselineResult.name)\n" + Self.table(baselineResult.report, label: "baseline")) }
+            }
+        }
+
+        static func fields(_ r: RegressionReport) -> [(String, JSONValue)] {
+            guard case let .object(f) = r.json else { return [] }
+            return f
+        }
+
+        static func table(_ r: RegressionReport, label: String) -> String {
+            func f(_ v: Double) -> String { String(format: "%.4f", v) }
+            var lines = ["  \(label): rmse \(f(r.rmse))  mae \(f(r.mae))  kendall_tau \(f(r.kendallTau))  spearman \(f(r.spearman))"
+                + (r.within10.map { " within ±5% \(f(r.within5!))  within ±10% \(f($0))" } ?? "")]
+            for res in r.perResolution.keys.sorted() {
+                let g = r.perResolution[res]!
+                lines.append("    r\(res): n \(g.count)  rmse \(f(g.rmse))  kendall_tau \(f(g.kendallTau))")
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+}
+
+/// Reads and concatenates measurement files; an error names the file (and line).
+func loadMeasurements(_ paths: [String], target: String) throws -> MeasurementSet {
+    var sets: [MeasurementSet] = []
+    for path in paths {
+        do { sets.append(try MeasurementSet.load(path: path, target: target)) } catch { throw CLIError(error.description) }
+    }
+    return MeasurementSet.merged(sets)
+}
+
+/// A one-line error for the user (printed by ArgumentParser as `Error: …`).
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

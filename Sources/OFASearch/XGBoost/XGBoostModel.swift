@@ -1,0 +1,197 @@
+import Foundation
+
+/// A trained XGBoost predictor: booster, feature encoding, target transform and provenance,
+/// loaded from (or written to) a model directory holding `model.ubj` and `provenance.json`.
+///
+/// Predictions are in the measured unit (top-1 in %, latency in ms). A resolution the model saw
+/// in training is predicted directly; one between two seen resolutions is the linear
+/// interpolation of the predictions at those two; one outside the seen range is an error
+/// unless ``Options/allowExtrapolation`` is set (then the two nearest seen resolutions are
+/// extrapolated linearly).
+///
+/// ```swift
+/// let model = try XGBoostModel(directory: "predictors/ofa-mbv3-w1.0-top1",
+///                              space: try SpaceCatalog.space(named: "ofa-mbv3-w1.0"))
+/// let top1 = try model.predict([arch])   // [76.1]
+/// ```
+public final class XGBoostModel: Sendable {
+    public struct Options: Sendable, Equatable {
+        /// Predict outside the resolutions seen in training (linear extrapolation).
+        public var allowExtrapolation: Bool
+        /// Accept a space that differs from the model's only in width (e.g. a latency model
+        /// measured on w1.2 networks used in an ofa-mbv3-w1.0 search, as an approximation).
+        public var allowWidthMismatch: Bool
+        /// XGBoost threads per prediction call (1 inside a search, which batches its own work).
+        public var threads: Int
+
+        public init(allowExtrapolation: Bool = false, allowWidthMismatch: Bool = false, threads: Int = 1) {
+            self.allowExtrapolation = allowExtrapolation
+            self.allowWidthMismatch = allowWidthMismatch
+            self.threads = threads
+        }
+    }
+
+    public static let modelFileName = "model.ubj"
+    public static let provenanceFileName = "provenance.json"
+
+    public let booster: Booster
+    public let provenance: XGBoostProvenance
+    public let encoding: FeatureEncoding
+    /// The space whose choices (not resolutions) every architecture must respect.
+    public let space: any SearchSpace
+    public let options: Options
+    /// Where the model was loaded from, or a description for one trained in memory.
+    public let location: String
+
+    /// Resolutions seen in training, ascending.
+    public var resolutions: [Int] { provenance.resolutions }
+
+    public init(booster: Booster, provenance: XGBoostProvenance, space: any SearchSpace,
+                options: Options = Options(), location: String) throws(XGBoostError) {
+        let encoding: FeatureEncoding
+        do { encoding = try FeatureEncoding(name: provenance.featureEncoding) } catch {
+            throw .model(path: location, reason: "feature_encoding: \(error)")
+        }
+        guard encoding.count == provenance.featureCount else {
+            throw .model(path: location, reason: "feature_count is \(provenance.featureCount) but encoding \(encoding.name) has \(encoding.count) features")
+        }
+        let boosterFeatures = try booster.featureCount
+        guard boosterFeatures == encoding.count else {
+            throw .model(path: location, reason: "the model file reads \(boosterFeatures) features but encoding \(encoding.name) has \(encoding.count)")
+        }
+        guard !provenance.resolutions.isEmpty, provenance.resolutions == provenance.resolutions.sorted() else {
+            throw .model(path: location, reason: "resolutions must be a non-empty ascending list")
+        }
+        guard encoding.width == space.width || options.allowWidthMismatch else {
+            throw .model(path: location, reason: "feature encoding \(encoding.name) is for width \(encoding.width.name) but the space \(space.name) has width \(space.width.name)")
+        }
+        self.booster = booster
+        self.provenance = provenance
+        self.encoding = encoding
+        self.space = space
+        self.options = options
+        self.location = location
+        try booster.setParameter("nthread", String(max(1, options.threads)))
+    }
+
+    /// Loads a model directory. With `space`, the model must have been trained in that space
+    /// (the same name; with ``Options/allowWidthMismatch``, the same name up to the width);
+    /// without, the space recorded in the provenance is used. `kind`, when given, must match.
+    public convenience init(directory: String, space: (any SearchSpace)? = nil, kind: XGBoostProvenance.Kind? = nil,
+                            options: Options = Options()) throws(XGBoostError) {
+        let provenancePath = directory + "/" + Self.provenanceFileName
+        let provenance: XGBoostProvenance
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: provenancePath))
+            provenance = try JSONDecoder().decode(XGBoostProvenance.self, from: data)
+        } catch let error as DecodingError {
+            throw .model(path: provenancePath, reason: "malformed provenance: \(Self.describe(error))")
+        } catch {
+            throw .model(path: provenancePath, reason: "cannot read: \(error.localizedDescription)")
+        }
+        guard provenance.format == XGBoostProvenance.currentFormat else {
+            throw .model(path: provenancePath, reason: "format is '\(provenance.format)', expected '\(XGBoostProvenance.currentFormat)'")
+        }
+        if let kind, provenance.kind != kind {
+            throw .model(path: provenancePath, reason: "this is a \(provenance.kind.rawValue) model; a \(kind.rawValue) model is needed")
+        }
+        let modelSpace: any SearchSpace
+        if let space {
+            let sameFamily = Self.family(space.name) == Self.family(provenance.space)
+            guard space.name == provenance.space || (options.allowWidthMismatch && sameFamily) else {
+                throw .model(path: provenancePath, reason: "the model was trained in space \(provenance.space), not \(space.name)")
+            }
+            modelSpace = space
+        } else {
+            do { modelSpace = try SpaceCatalog.space(named: provenance.space) } catch {
+                throw .model(path: provenancePath, reason: "space: \(error)")
+            }
+        }
+        let modelPath = directory + "/" + provenance.modelFile
+        let booster = try Booster(contentsOf: modelPath, threads: options.threads)
+        try self.init(booster: booster, provenance: provenance, space: modelSpace, options: options, location: directory)
+    }
+
+    /// Writes `model.ubj` and `provenance.json` (with the model's sha256) into `directory`,
+    /// each atomically.
+    public static func write(booster: Booster, provenance: XGBoostProvenance, to directory: String) throws(XGBoostError) -> XGBoostProvenance {
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw .model(path: directory, reason: "cannot create the directory: \(error.localizedDescription)")
+        }
+        var provenance = provenance
+        let modelData = try booster.serialized(Booster.Format(path: provenance.modelFile))
+        provenance.modelSHA256 = SHA256.hex(modelData)
+        do {
+            try modelData.write(to: URL(fileURLWithPath: directory + "/" + provenance.modelFile), options: .atomic)
+            try provenance.encoded().write(to: URL(fileURLWithPath: directory + "/" + provenanceFileName), options: .atomic)
+        } catch {
+            throw .model(path: directory, reason: "cannot write the model: \(error.localizedDescription)")
+        }
+        return provenance
+    }
+
+    /// Predictions in the measured unit, one per architecture, in one batched library call.
+    public func predict(_ archs: [Architecture]) throws -> [Double] {
+        guard !archs.isEmpty else { return [] }
+        let seen = provenance.resolutions
+        // Each architecture needs one or two rows (two when its resolution is interpolated).
+        var plan: [(first: Int, second: Int, weight: Double)] = []
+        plan.reserveCapacity(archs.count)
+        var rows: [Architecture] = []
+        rows.reserveCapacity(archs.count)
+        for arch in archs {
+            var probe = arch
+            probe.resolution = space.resolutions[0]
+            try space.validate(probe)   // choices must be the space's; the resolution is ours to judge
+            let r = arch.resolution
+            if seen.contains(r) {
+                plan.append((rows.count, rows.count, 0)); rows.append(arch)
+                continue
+            }
+            let lower: Int, upper: Int
+            if r > seen[0], r < seen[seen.count - 1] {
+                upper = seen.first { $0 > r }!
+                lower = seen.last { $0 < r }!
+            } else {
+                guard options.allowExtrapolation else {
+                    throw XGBoostError.resolutionOutOfRange(resolution: r, seen: seen, model: location)
+                }
+                if seen.count == 1 { lower = seen[0]; upper = seen[0] } else if r < seen[0] {
+                    lower = seen[0]; upper = seen[1]
+                } else {
+                    lower = seen[seen.count - 2]; upper = seen[seen.count - 1]
+                }
+            }
+            var a = arch, b = arch
+            a.resolution = lower; b.resolution = upper
+            let weight = upper == lower ? 0 : Double(r - lower) / Double(upper - lower)
+            plan.append((rows.count, rows.count + 1, weight))
+            rows.append(a); rows.append(b)
+        }
+        let raw = try booster.predict(values: encoding.encode(rows), rows: rows.count, columns: encoding.count)
+        let values = rows.indices.map { untransform(Double(raw[$0]), resolution: rows[$0].resolution) }
+        return plan.map { p in
+            p.first == p.second ? values[p.first] : values[p.first] + (values[p.second] - values[p.first]) * p.weight
+        }
+    }
+
+    /// Maps a raw booster output at a seen resolution back to the measured unit.
+    func untransform(_ z: Double, resolution: Int) -> Double {
+        let t = provenance.targetTransform
+        let v = z + t.offset(resolution: resolution)
+        return t.log ? exp(v) : v
+    }
+
+    static func family(_ spaceName: String) -> String {
+        spaceName.hasSuffix("-w1.0") || spaceName.hasSuffix("-w1.2") ? String(spaceName.dropLast(5)) : spaceName
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case let .keyNotFound(key, ctx): "missing key '\((ctx.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
+        case let .typeMismatch(_, ctx), let .valueNotFound(_, ctx), let .dataCorrupted(ctx):
+            "key '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))': \(ctx.debugDescription)"
+        @unknown default: "\(error)"
+        }
+    }
+}

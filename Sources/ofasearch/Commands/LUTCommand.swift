@@ -1,11 +1,138 @@
 import ArgumentParser
+import Foundation
 import OFASearch
 
 struct LUTCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lut",
-        abstract: "Profile and validate latency look-up tables on this CPU."
+        abstract: "Profile and validate latency look-up tables on this CPU.",
+        subcommands: [Profile.self, Validate.self]
     )
 
-    func run() throws { throw ValidationError("'lut' is not available yet") }
+    /// Progress on stderr, only when it is a terminal.
+    static func progress(_ line: String) {
+        guard isatty(2) == 1 else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+    }
+
+    static func endProgress() { if isatty(2) == 1 { FileHandle.standardError.write(Data("\n".utf8)) } }
+
+    struct Profile: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure every layer configuration a space can need and write an OFA-format latency table.",
+            discussion: """
+            Layers are timed inside whole subnets run by the engine (batch 1, float32, one OpenBLAS thread), \
+            so each entry carries the cache state of an end-to-end run. --out DIR writes DIR/<r>_lookup_table.yaml \
+            per resolution (OFA's note10 layout); --out FILE.yaml writes every key into one file.
+            """
+        )
+        @OptionGroup var space: SpaceOptions
+        @Option(help: "Timings each layer key gets at least, per resolution.") var repeats = 20
+        @Option(help: "Timed runs of each profiling subnet (after one warm-up run).") var runs = 5
+        @Option(help: "Seed for the profiling subnets and their random weights.") var seed: UInt64 = 0
+        @Option(help: "Output: a directory (one file per resolution) or a .yaml file.") var out: String
+
+        func validate() throws {
+            guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+            guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
+        }
+
+        func run() throws {
+            let space = try space.resolve()
+            MachineInfo.pinBLASThreads(1)
+            let before = MachineInfo.current()
+            let profiler = LatencyProfiler(space: space, minSamples: repeats, runsPerSubnet: runs, warmup: 1, seed: seed)
+            let start = Date()
+            var table = profiler.profile { LUTCommand.progress($0.line) }
+            LUTCommand.endProgress()
+            let seconds = Date().timeIntervalSince(start)
+            let after = MachineInfo.current()
+            table.header = [
+                "ofasearch CPU latency look-up table, OFA format: key -> count, mean, std (milliseconds)",
+                "space: \(space.name), resolutions \(space.resolutions.map(String.init).joined(separator: ","))",
+                "method: each layer timed inside whole subnets run by the ofasearch engine (batch 1, float32, NHWC,",
+                "  OpenBLAS GEMM for 1x1 convolutions); 1 warm-up + \(runs) timed runs per subnet; at least \(repeats) timings",
+                "  per key; mean/std after dropping slow outliers (> median + 5 scaled MADs); keys shared by resolutions pool timings",
+                "command: ofasearch lut profile \(CommandLine.arguments.dropFirst(3).joined(separator: " "))",
+                "profile time: \(String(format: "%.1f", seconds)) s",
+            ] + before.headerLines.map { $0.hasPrefix("load") ? $0 + " (start)" : $0 }
+              + ["load average (1/5/15 min): \(after.loadAverage.map { String(format: "%.2f", $0) }.joined(separator: " ")) (end)"]
+            try table.write(to: out)
+            if !(out.hasSuffix(".yaml") || out.hasSuffix(".yml")) {
+                // A provenance note beside the per-resolution files (the reader only opens *_lookup_table.yaml).
+                let text = "# Provenance of this latency table\n\n" + table.header.map { "- \($0)" }.joined(separator: "\n")
+                    + "\n- keys: \(table.entries.count) distinct layer configurations\n"
+                try text.write(toFile: out + "/PROVENANCE.md", atomically: true, encoding: .utf8)
+            }
+            print("profiled \(table.entries.count) layer keys for \(space.resolutions.count) resolutions in \(String(format: "%.1f", seconds)) s -> \(out)")
+        }
+    }
+
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run random subnets end to end and compare their measured latency with the table's sums."
+        )
+        @OptionGroup var space: SpaceOptions
+        @Option(help: "Latency table: a directory of <r>_lookup_table.yaml files or one .yaml file.") var table: String
+        @Option(help: "Random subnets to run.") var samples = 200
+        @Option(help: "Seed for the sampled subnets.") var seed: UInt64 = 1
+        @Option(help: "Timed end-to-end runs per subnet (median; after one warm-up run).") var runs = 5
+        @Flag(help: "Print the result as JSON.") var json = false
+        @Option(help: "Write an SVG scatter plot (predicted vs measured) here.") var plot: String?
+        @Option(help: "Write one JSON line per subnet (architecture, predicted and measured ms) here.") var details: String?
+
+        func validate() throws {
+            guard samples >= 2 else { throw ValidationError("--samples must be at least 2") }
+            guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
+        }
+
+        func run() throws {
+            let space = try space.resolve()
+            MachineInfo.pinBLASThreads(1)
+            let lut: ProfiledLatencyTable
+            do { lut = try ProfiledLatencyTable(contentsOf: table) } catch { throw ValidationError(error.description) }
+            var rng = SeededGenerator(seed: seed)
+            var predicted: [Double] = [], measured: [Double] = [], lines: [String] = []
+            let start = Date()
+            for i in 0..<samples {
+                let arch = space.sample(using: &rng)
+                let plan = NetworkPlan(architecture: arch, width: space.width)
+                let p: Double
+                do { p = try lut.latency(of: plan) } catch { throw ValidationError(error.description) }
+                let m = EngineNetwork(plan: plan, seed: seed &+ UInt64(i)).measure(warmup: 1, runs: runs)
+                predicted.append(p); measured.append(m)
+                if details != nil {
+                    lines.append(JSONValue.object(arch.jsonFields + [("predicted_ms", .double(p)), ("measured_ms", .double(m))]).rendered())
+                }
+                LUTCommand.progress("subnet \(i + 1)/\(samples): table \(String(format: "%.2f", p)) ms, measured \(String(format: "%.2f", m)) ms")
+            }
+            LUTCommand.endProgress()
+            let seconds = Date().timeIntervalSince(start)
+            let agreement = LatencyAgreement(predicted: predicted, measured: measured)
+            if let plot {
+                try LatencyScatterPlot(predicted: predicted, measured: measured,
+                                       title: "\(space.name): table sum vs measured, \(samples) subnets").svg
+                    .write(toFile: plot, atomically: true, encoding: .utf8)
+            }
+            if let details { try (lines.joined(separator: "\n") + "\n").write(toFile: details, atomically: true, encoding: .utf8) }
+            let machine = MachineInfo.current()
+            if json {
+                let result = JSONValue.object([
+                    ("space", .string(space.name)), ("table", .string(table)), ("samples", .int(samples)),
+                    ("seed", .int(Int(seed))), ("runs", .int(runs)), ("agreement", agreement.json),
+                    ("mean_measured_ms", .double(measured.reduce(0, +) / Double(samples))),
+                    ("seconds", .double((seconds * 10).rounded() / 10)),
+                    ("load_average", .array(machine.loadAverage.map { .double($0) })),
+                ])
+                print(result.rendered(indent: 2))
+            } else {
+                print("""
+                \(space.name): \(samples) subnets, table \(table)
+                within ±10%: \(String(format: "%.1f", agreement.within10 * 100))%   within ±5%: \(String(format: "%.1f", agreement.within5 * 100))%
+                RMSPE: \(String(format: "%.2f", agreement.rmspe * 100))%   Kendall tau: \(String(format: "%.3f", agreement.kendallTau))
+                bias (mean relative error, table - measured): \(String(format: "%+.2f", agreement.bias * 100))%   mean |error|: \(String(format: "%.3f", agreement.meanAbsoluteErrorMs)) ms
+                """)
+            }
+        }
+    }
 }

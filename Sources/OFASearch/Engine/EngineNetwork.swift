@@ -1,0 +1,84 @@
+/// A whole OFA MobileNetV3 subnet, built with seeded random weights and ready to run at batch 1
+/// in float32 on this CPU. All buffers are allocated at construction: a forward pass does not
+/// allocate, so repeated runs time only the computation.
+///
+/// ```swift
+/// let net = EngineNetwork(architecture: arch, width: .w1_0, seed: 1)
+/// net.forward()
+/// let ms = net.timedForward()              // one end-to-end run
+/// var perLayer = [Double](repeating: 0, count: net.layers.count)
+/// net.timedForward(layerTimes: &perLayer)  // the same run, timed layer by layer
+/// ```
+public final class EngineNetwork {
+    public let plan: NetworkPlan
+    public let layers: [any EngineLayer]
+    let image: FloatBuffer
+    /// Two activation buffers used alternately, and one scratch area shared by all layers.
+    let ping: FloatBuffer, pong: FloatBuffer, scratch: FloatBuffer
+
+    public init(plan: NetworkPlan, seed: UInt64) {
+        self.plan = plan
+        var rng = SeededGenerator(seed: seed)
+        layers = plan.layers.map { EngineLayers.make($0, rng: &rng) }
+        image = EngineLayers.uniform(plan.resolution * plan.resolution * 3, scale: 1, rng: &rng)
+        let activations = plan.layers.map(\.outputCount).max() ?? 1
+        ping = FloatBuffer(count: activations)
+        pong = FloatBuffer(count: activations)
+        scratch = FloatBuffer(count: plan.layers.map(\.scratchCount).max() ?? 1)
+    }
+
+    public convenience init(architecture: Architecture, width: NetworkWidth, seed: UInt64 = 0) {
+        self.init(plan: NetworkPlan(architecture: architecture, width: width), seed: seed)
+    }
+
+    /// Runs the network on its (random) input image; returns the logits.
+    @discardableResult
+    public func forward() -> UnsafeBufferPointer<Float> {
+        var input = UnsafePointer(image.pointer)
+        var output = ping.pointer
+        for layer in layers {
+            layer.forward(input, output, scratch: scratch.pointer)
+            input = UnsafePointer(output)
+            output = output == ping.pointer ? pong.pointer : ping.pointer
+        }
+        return UnsafeBufferPointer(start: input, count: NetworkWidth.classes)
+    }
+
+    /// The logits of one forward pass, copied out.
+    public var logits: [Float] { Array(forward()) }
+
+    /// One end-to-end forward pass; milliseconds.
+    public func timedForward() -> Double {
+        let t0 = Stopwatch.now()
+        forward()
+        return Stopwatch.milliseconds(since: t0)
+    }
+
+    /// One forward pass with the clock read between layers; `layerTimes[i]` gets layer `i`'s
+    /// milliseconds. Returns the total.
+    @discardableResult
+    public func timedForward(layerTimes: inout [Double]) -> Double {
+        var input = UnsafePointer(image.pointer)
+        var output = ping.pointer
+        let start = Stopwatch.now()
+        var t = start
+        for (i, layer) in layers.enumerated() {
+            layer.forward(input, output, scratch: scratch.pointer)
+            let t1 = Stopwatch.now()
+            layerTimes[i] = Double(t1 &- t) * 1e-6
+            t = t1
+            input = UnsafePointer(output)
+            output = output == ping.pointer ? pong.pointer : ping.pointer
+        }
+        return Double(t &- start) * 1e-6
+    }
+
+    /// Median of `runs` end-to-end passes after `warmup` untimed ones; milliseconds.
+    public func measure(warmup: Int = 1, runs: Int = 5) -> Double {
+        for _ in 0..<warmup { forward() }
+        var times = (0..<max(runs, 1)).map { _ in timedForward() }
+        times.sort()
+        let n = times.count
+        return n % 2 == 1 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2
+    }
+}

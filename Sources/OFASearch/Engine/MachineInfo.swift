@@ -1,0 +1,59 @@
+import COpenBLAS
+import Foundation
+
+/// What a latency measurement depends on: CPU model, cores, OpenBLAS build and threads, load,
+/// build mode, date. Written into table headers and provenance files.
+///
+/// ```swift
+/// MachineInfo.pinBLASThreads(1)
+/// print(MachineInfo.current().headerLines.joined(separator: "\n"))
+/// ```
+public struct MachineInfo: Sendable {
+    public let cpuModel: String
+    public let cores: Int
+    public let openBLASConfig: String
+    public let openBLASThreads: Int
+    /// 1-, 5- and 15-minute load averages when measured.
+    public let loadAverage: [Double]
+    public let buildMode: String
+    public let date: String
+
+    /// Sets OpenBLAS's thread count (one for latency measurements: batch 1 on one core, no
+    /// thread-pool wake-ups inside the timings).
+    public static func pinBLASThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+
+    public static func current() -> MachineInfo {
+        var model = "unknown"
+        if let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
+           let colon = line.firstIndex(of: ":") {
+            model = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        var loads = [Double](repeating: 0, count: 3)
+        _ = loads.withUnsafeMutableBufferPointer { getloadavg($0.baseAddress!, 3) }
+        #if DEBUG
+        let mode = "debug (timings are not representative: use a release build)"
+        #else
+        let mode = "release"
+        #endif
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return MachineInfo(cpuModel: model, cores: ProcessInfo.processInfo.activeProcessorCount,
+                           openBLASConfig: String(cString: openblas_get_config()),
+                           openBLASThreads: Int(openblas_get_num_threads()),
+                           loadAverage: loads, buildMode: mode, date: formatter.string(from: Date()))
+    }
+
+    /// `key: value` lines for a header comment or a provenance file.
+    public var headerLines: [String] {
+        [
+            "cpu: \(cpuModel)",
+            "cores: \(cores)",
+            "openblas: \(openBLASConfig)",
+            "openblas threads: \(openBLASThreads)",
+            "load average (1/5/15 min): \(loadAverage.map { String(format: "%.2f", $0) }.joined(separator: " "))",
+            "build: \(buildMode)",
+            "date: \(date)",
+        ]
+    }
+}

@@ -8,6 +8,12 @@ import Foundation
 /// | `mlp` | ``MLPAccuracyPredictor`` |
 /// | `lut` | ``LatencyTable`` (OFA folder or nsganetv2 file), built for the space |
 /// | `macs` | ``MACsPredictor`` for the space's width |
+/// | `xgboost` | ``XGBoostAccuracyPredictor`` / ``XGBoostLatencyPredictor`` (a model directory) |
+/// | `measured` | ``MeasuredLatencyPredictor`` (runs each subnet on this CPU) |
+///
+/// An XGBoost model judges any space whose choices are a subset of the space it was trained in
+/// (e.g. the CompOFA elastic-kernel model judges the fixed-kernel space), at resolutions inside
+/// the range it saw in training.
 ///
 /// ```swift
 /// let catalog = PredictorCatalog()
@@ -28,10 +34,17 @@ public final class PredictorCatalog: PredictorProvider, @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         // An accuracy model does not depend on the space it is asked about: cache by file.
         let k = "\(reference.kind.rawValue)|\(reference.path ?? reference.spelled)"
-        if let p = accuracy[k] { return p }
+        if let p = accuracy[k] {
+            if let x = p as? XGBoostAccuracyPredictor { try Self.check(x.model, covers: space, reference: reference) }
+            return p
+        }
         let p: any AccuracyPredictor
         switch reference.kind {
         case .mlp: p = try MLPAccuracyPredictor(contentsOf: try path(reference))
+        case .xgboost:
+            let model = try XGBoostModel(directory: try path(reference), kind: .accuracy)
+            try Self.check(model, covers: space, reference: reference)
+            p = try XGBoostAccuracyPredictor(model: model)
         default: throw PredictorError.unsupported("'\(reference.spelled)': \(reference.kind.rawValue) accuracy predictors are not available in this build")
         }
         accuracy[k] = p
@@ -46,10 +59,34 @@ public final class PredictorCatalog: PredictorProvider, @unchecked Sendable {
         switch reference.kind {
         case .lut: p = try LatencyTable(contentsOf: try path(reference), for: space)
         case .macs: p = MACsPredictor(width: space.width)
+        case .measured: p = MeasuredLatencyPredictor(width: space.width)
+        case .xgboost:
+            let model = try XGBoostModel(directory: try path(reference), kind: .latency)
+            try Self.check(model, covers: space, reference: reference)
+            p = try XGBoostLatencyPredictor(model: model)
         default: throw PredictorError.unsupported("'\(reference.spelled)': \(reference.kind.rawValue) efficiency predictors are not available in this build")
         }
         efficiency[k] = p
         return p
+    }
+
+    /// Refuses a model asked about subnets it was not trained on: choices outside its space, or
+    /// resolutions outside the range it saw.
+    static func check(_ model: XGBoostModel, covers space: any SearchSpace, reference: PredictorReference) throws {
+        let own = model.space
+        var ok = own.width == space.width && Set(space.depthChoices).isSubset(of: own.depthChoices)
+        for unit in 0..<Architecture.unitCount where ok {
+            ok = Set(space.kernelChoices(unit: unit)).isSubset(of: own.kernelChoices(unit: unit))
+                && space.depthChoices.allSatisfy { Set(space.expandChoices(unit: unit, depth: $0)).isSubset(of: own.expandChoices(unit: unit, depth: $0)) }
+        }
+        guard ok else {
+            throw PredictorError.unsupported("'\(reference.spelled)' was trained in \(own.name), which does not contain \(space.name)")
+        }
+        let seen = model.resolutions
+        if let lo = seen.first, let hi = seen.last, !model.options.allowExtrapolation,
+           let outside = space.resolutions.first(where: { $0 < lo || $0 > hi }) {
+            throw PredictorError.unsupported("'\(reference.spelled)' saw resolutions \(seen.map(String.init).joined(separator: ", ")) in training; r\(outside) of \(space) is outside that range (narrow the space's resolutions)")
+        }
     }
 
     private func path(_ r: PredictorReference) throws -> String {

@@ -84,7 +84,7 @@ public struct ExperimentRunner: Sendable {
                 progress.started(run.id)
                 do {
                     let request = SearchRequest(space: context.space, accuracy: context.accuracy, efficiency: context.efficiency,
-                                                strategy: run.strategy, targets: run.targets, mode: run.mode, multi: part.multi,
+                                                strategy: run.strategy, targets: run.targets, mode: run.mode, variant: run.variant, multi: part.multi,
                                                 seed: run.runSeed)
                     let t0 = clock.now
                     let outcome = try backend.search(request)

@@ -29,7 +29,7 @@ public struct ManifestLoader: Sendable {
     static let topKeys = ["name", "description", "jobs", "parts"] + partKeys.filter { $0 != "name" }
     static let partKeys = ["name", "notes", "spaces", "accuracy", "efficiency", "strategies", "targets", "multi", "seeds", "repeats", "baseline"]
     static let spaceKeys = ["name", "resolutions", "strategies", "accuracy", "efficiency"]
-    static let multiKeys = ["mode", "modes", "variant", "warm_generations", "target_counts"]
+    static let multiKeys = ["mode", "modes", "variant", "variants", "warm_generations", "target_counts"]
 
     /// Loads the manifest at `path`.
     public func load(path: String) throws(ManifestError) -> ExperimentManifest {
@@ -289,10 +289,16 @@ public struct ManifestLoader: Sendable {
             reader.issue(node, "multi needs 'modes' (independent, bottom-up, top-down)")
         }
         var spec = MultiTargetSpec(modes: modes)
-        if let v = f["variant"], let s = reader.string(v, "multi.variant") {
-            if let variant = MultiTargetSpec.Variant(rawValue: s) { spec.variant = variant } else {
-                reader.issue(v, "multi.variant: unknown variant '\(s)'; known variants: paper, improved")
-            }
+        if f["variant"] != nil && f["variants"] != nil { reader.issue(node, "multi: give either 'variant' or 'variants'") }
+        if let v = f["variants"] ?? f["variant"] {
+            spec.variants = reader.list(v, "multi.variants") { n, w in
+                guard let s = reader.string(n, w) else { return nil }
+                guard let variant = MultiTargetSpec.Variant(rawValue: s) else {
+                    reader.issue(n, "\(w): unknown variant '\(s)'; known variants: paper, improved")
+                    return nil
+                }
+                return variant
+            } ?? spec.variants
         }
         if let w = f["warm_generations"] { spec.warmGenerations = reader.int(w, "multi.warm_generations", atLeast: 1) ?? spec.warmGenerations }
         if let c = f["target_counts"] {

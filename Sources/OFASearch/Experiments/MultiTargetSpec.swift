@@ -4,7 +4,7 @@
 /// ```yaml
 /// multi:
 ///   modes: [independent, bottom-up, top-down]
-///   variant: improved
+///   variants: [paper, improved]           # warm-started modes run once per variant
 ///   warm_generations: 100
 ///   target_counts: [1, 2, 3, 4, 5, 10]   # each sweep runs the first K targets
 /// ```
@@ -23,22 +23,23 @@ public struct MultiTargetSpec: Sendable, Hashable {
     }
 
     public var modes: [Mode]
-    public var variant: Variant = .improved
+    /// Variants of the warm-started modes; each runs once per variant (independent runs once).
+    public var variants: [Variant] = [.improved]
     /// Generations N2 of each warm-started target after the first.
     public var warmGenerations: Int = 100
     /// Numbers of targets K to sweep (the first K of the part's targets); nil means all of them.
     public var targetCounts: [Int]?
 
-    public init(modes: [Mode], variant: Variant = .improved, warmGenerations: Int = 100, targetCounts: [Int]? = nil) {
+    public init(modes: [Mode], variants: [Variant] = [.improved], warmGenerations: Int = 100, targetCounts: [Int]? = nil) {
         self.modes = modes
-        self.variant = variant
+        self.variants = variants
         self.warmGenerations = warmGenerations
         self.targetCounts = targetCounts
     }
 
     var resolvedJSON: JSONValue {
         var fields: [(String, JSONValue)] = [
-            ("modes", .array(modes.map { .string($0.rawValue) })), ("variant", .string(variant.rawValue)),
+            ("modes", .array(modes.map { .string($0.rawValue) })), ("variants", .array(variants.map { .string($0.rawValue) })),
             ("warm_generations", .int(warmGenerations)),
         ]
         if let targetCounts { fields.append(("target_counts", .array(targetCounts.map { .int($0) }))) }

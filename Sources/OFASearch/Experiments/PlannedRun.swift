@@ -17,6 +17,8 @@ public struct PlannedRun: Sendable, Hashable {
     public var strategy: StrategySpec
     /// The multi-target mode, when the part sweeps targets together.
     public var mode: MultiTargetSpec.Mode?
+    /// The variant of a warm-started mode (nil for independent and single-target runs).
+    public var variant: MultiTargetSpec.Variant?
     public var targets: [Double]
     /// The seed as listed in the manifest.
     public var seed: UInt64

@@ -17,25 +17,28 @@ public struct RunPlan: Sendable {
             for (s, space) in part.spaces.enumerated() {
                 for strategy in part.strategies(for: space) {
                     // (mode, targets, label) groups
-                    var groups: [(MultiTargetSpec.Mode?, [Double], String)] = []
+                    var groups: [(MultiTargetSpec.Mode?, MultiTargetSpec.Variant?, [Double], String)] = []
                     if let multi = part.multi {
                         for mode in multi.modes {
-                            for k in multi.targetCounts ?? [part.targets.count] {
-                                groups.append((mode, Array(part.targets.prefix(k)), "\(mode.rawValue)-k\(k)"))
+                            for variant in mode == .independent ? [nil] : multi.variants.map(Optional.some) {
+                                for k in multi.targetCounts ?? [part.targets.count] {
+                                    let name = mode.rawValue + (variant.map { "-" + $0.rawValue } ?? "")
+                                    groups.append((mode, variant, Array(part.targets.prefix(k)), "\(name)-k\(k)"))
+                                }
                             }
                         }
                     } else if strategy.kind == .exhaustive {
-                        groups.append((nil, part.targets, "tall"))
+                        groups.append((nil, nil, part.targets, "tall"))
                     } else {
-                        for t in part.targets { groups.append((nil, [t], "t" + Self.format(t, metric: metric))) }
+                        for t in part.targets { groups.append((nil, nil, [t], "t" + Self.format(t, metric: metric))) }
                     }
-                    for (mode, targets, label) in groups {
+                    for (mode, variant, targets, label) in groups {
                         for seed in part.seeds {
                             for r in 0..<part.repeats {
                                 let id = [Self.slug(part.name), space.name, Self.slug(strategy.label), label, "s\(seed)", "r\(r)"]
                                     .joined(separator: "__")
                                 runs.append(PlannedRun(index: runs.count, id: id, partIndex: p, part: part.name, spaceIndex: s,
-                                                       space: space.name, strategy: strategy, mode: mode, targets: targets,
+                                                       space: space.name, strategy: strategy, mode: mode, variant: variant, targets: targets,
                                                        seed: seed, repetition: r,
                                                        runSeed: PlannedRun.deriveSeed(seed, repetition: r)))
                             }

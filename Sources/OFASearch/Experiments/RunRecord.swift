@@ -18,6 +18,8 @@ public struct RunRecord: Sendable {
     public var kind: StrategySpec.Kind
     /// `none`, `independent`, `bottom-up` or `top-down`.
     public var multi: String
+    /// `paper` or `improved` for warm-started modes; nil otherwise.
+    public var variant: String?
     /// Number of targets searched together in this run.
     public var k: Int
     public var target: Double
@@ -44,7 +46,7 @@ public struct RunRecord: Sendable {
         let k = outcome.targets.count
         return outcome.targets.map { t in
             RunRecord(run: run.id, index: run.index, part: run.part, space: run.space, strategy: run.strategy.label,
-                      kind: run.strategy.kind, multi: run.mode?.rawValue ?? "none", k: run.targets.count, target: t.target,
+                      kind: run.strategy.kind, multi: run.mode?.rawValue ?? "none", variant: run.variant?.rawValue, k: run.targets.count, target: t.target,
                       seed: run.seed, repetition: run.repetition, runSeed: run.runSeed,
                       accuracy: t.arch == nil ? nil : t.accuracy, metric: metric, efficiency: t.arch == nil ? nil : t.efficiency,
                       evaluations: t.evaluations, uniqueArchitectures: t.uniqueArchitectures,
@@ -67,7 +69,7 @@ public struct RunRecord: Sendable {
         func optional(_ v: Double?) -> JSONValue { v.map { .double($0) } ?? .null }
         return .object([
             ("run", .string(run)), ("index", .int(index)), ("part", .string(part)), ("space", .string(space)),
-            ("strategy", .string(strategy)), ("kind", .string(kind.rawValue)), ("multi", .string(multi)), ("k", .int(k)),
+            ("strategy", .string(strategy)), ("kind", .string(kind.rawValue)), ("multi", .string(multi)), ("variant", variant.map { .string($0) } ?? .null), ("k", .int(k)),
             ("target", .double(target)), ("seed", .int(Int(truncatingIfNeeded: seed))), ("repeat", .int(repetition)),
             ("run_seed", .string(String(runSeed))),
             ("accuracy", optional(accuracy)), (metric.rawValue, optional(efficiency)),
@@ -90,6 +92,7 @@ public struct RunRecord: Sendable {
         guard let kind = StrategySpec.Kind(rawValue: try obj.string("kind")) else { throw JSONInputError.invalid("unknown strategy kind") }
         self.kind = kind
         multi = try obj.string("multi")
+        variant = obj["variant"]?.stringValue
         k = try obj.int("k")
         target = try obj.double("target")
         seed = UInt64(truncatingIfNeeded: try obj.int("seed"))
@@ -121,11 +124,11 @@ public struct RunRecord: Sendable {
     }
 
     init(run: String, index: Int, part: String, space: String, strategy: String, kind: StrategySpec.Kind, multi: String,
-         k: Int, target: Double, seed: UInt64, repetition: Int, runSeed: UInt64, accuracy: Double?, metric: EfficiencyMetric,
+         variant: String?, k: Int, target: Double, seed: UInt64, repetition: Int, runSeed: UInt64, accuracy: Double?, metric: EfficiencyMetric,
          efficiency: Double?, evaluations: Int, uniqueArchitectures: Int, seconds: Double, runEvaluations: Int,
          runUniqueArchitectures: Int, runSeconds: Double, arch: Architecture?, bestSoFar: [CurvePoint], front: [FrontPoint]) {
         self.run = run; self.index = index; self.part = part; self.space = space; self.strategy = strategy
-        self.kind = kind; self.multi = multi; self.k = k; self.target = target; self.seed = seed
+        self.kind = kind; self.multi = multi; self.variant = variant; self.k = k; self.target = target; self.seed = seed
         self.repetition = repetition; self.runSeed = runSeed; self.accuracy = accuracy; self.metric = metric
         self.efficiency = efficiency; self.evaluations = evaluations; self.uniqueArchitectures = uniqueArchitectures
         self.seconds = seconds; self.runEvaluations = runEvaluations; self.runUniqueArchitectures = runUniqueArchitectures

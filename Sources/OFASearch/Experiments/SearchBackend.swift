@@ -17,18 +17,20 @@ public struct SearchRequest: Sendable {
     public var targets: [Double]
     /// The multi-target mode and its settings, when targets are swept together.
     public var mode: MultiTargetSpec.Mode?
+    public var variant: MultiTargetSpec.Variant?
     public var multi: MultiTargetSpec?
     public var seed: UInt64
 
     public init(space: any SearchSpace, accuracy: any AccuracyPredictor, efficiency: any EfficiencyPredictor,
                 strategy: StrategySpec, targets: [Double], mode: MultiTargetSpec.Mode? = nil,
-                multi: MultiTargetSpec? = nil, seed: UInt64) {
+                variant: MultiTargetSpec.Variant? = nil, multi: MultiTargetSpec? = nil, seed: UInt64) {
         self.space = space
         self.accuracy = accuracy
         self.efficiency = efficiency
         self.strategy = strategy
         self.targets = targets
         self.mode = mode
+        self.variant = variant
         self.multi = multi
         self.seed = seed
     }

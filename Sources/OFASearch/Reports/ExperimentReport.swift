@@ -73,14 +73,14 @@ public struct ExperimentReport: Sendable {
     public func series(part: String) -> [Series] {
         var out: [Series] = []
         for r in records where r.part == part {
-            let s = Series(part: r.part, space: r.space, strategy: r.strategy, multi: r.multi, k: r.k)
+            let s = Series(part: r.part, space: r.space, strategy: r.strategy, multi: r.seriesMode, k: r.k)
             if !out.contains(s) { out.append(s) }
         }
         return out
     }
 
     func records(_ s: Series) -> [RunRecord] {
-        records.filter { $0.part == s.part && $0.space == s.space && $0.strategy == s.strategy && $0.multi == s.multi && $0.k == s.k }
+        records.filter { $0.part == s.part && $0.space == s.space && $0.strategy == s.strategy && $0.seriesMode == s.multi && $0.k == s.k }
     }
 
     /// Targets of a part that have results, in manifest order.
@@ -186,4 +186,9 @@ public struct ExperimentReport: Sendable {
     public func metric(part: String) -> EfficiencyMetric {
         EfficiencyMetric(rawValue: self.part(named: part)?.metric ?? "") ?? .latency
     }
+}
+
+extension RunRecord {
+    /// The multi-target mode with its variant (`top-down/paper`), as series are told apart.
+    var seriesMode: String { variant.map { "\(multi)/\($0)" } ?? multi }
 }

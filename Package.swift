@@ -35,11 +35,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "ofasearch-bench",
-            dependencies: ["OFASearch"]
+            dependencies: ["OFASearch", "COpenBLAS"]
         ),
         .testTarget(
             name: "OFASearchTests",
-            dependencies: ["OFASearch"]
+            dependencies: ["OFASearch", "COpenBLAS"]
         ),
     ]
 )

@@ -1,9 +1,11 @@
+import COpenBLAS
 import Foundation
 import OFASearch
 
 // Benchmarks: release build, one thread per pool unless a benchmark says otherwise, ratios
 // against a baseline measured in the same run. Each group lives in its own file.
-setenv("OPENBLAS_NUM_THREADS", "1", 0)
+// OpenBLAS reads OPENBLAS_NUM_THREADS only when it loads, so set the pool size explicitly.
+openblas_set_num_threads(1)
 let groups: [(String, () throws -> Void)] = [
     ("predictors", PredictorBench.run),
     ("search", SearchBench.run),

@@ -1,11 +1,13 @@
 /// A whole OFA MobileNetV3 subnet, built with seeded random weights and ready to run at batch 1
 /// in float32 on this CPU. All buffers are allocated at construction: a forward pass does not
-/// allocate, so repeated runs time only the computation.
+/// allocate, so repeated runs time only the computation. The same seed gives bit-identical
+/// outputs at a given OpenBLAS thread count (the engine is meant to run with one; see
+/// ``MachineInfo/pinBLASThreads(_:)``).
 ///
 /// ```swift
 /// let net = EngineNetwork(architecture: arch, width: .w1_0, seed: 1)
 /// net.forward()
-/// let ms = net.timedForward()              // one end-to-end run
+/// let ms = net.timedForward()              // one end-to-end run (wall clock)
 /// var perLayer = [Double](repeating: 0, count: net.layers.count)
 /// net.timedForward(layerTimes: &perLayer)  // the same run, timed layer by layer
 /// ```
@@ -47,24 +49,24 @@ public final class EngineNetwork {
     /// The logits of one forward pass, copied out.
     public var logits: [Float] { Array(forward()) }
 
-    /// One end-to-end forward pass; milliseconds.
-    public func timedForward() -> Double {
-        let t0 = Stopwatch.now()
+    /// One end-to-end forward pass; milliseconds on `clock`.
+    public func timedForward(clock: Stopwatch = .wall) -> Double {
+        let t0 = clock.now()
         forward()
-        return Stopwatch.milliseconds(since: t0)
+        return clock.milliseconds(since: t0)
     }
 
     /// One forward pass with the clock read between layers; `layerTimes[i]` gets layer `i`'s
     /// milliseconds. Returns the total.
     @discardableResult
-    public func timedForward(layerTimes: inout [Double]) -> Double {
+    public func timedForward(layerTimes: inout [Double], clock: Stopwatch = .wall) -> Double {
         var input = UnsafePointer(image.pointer)
         var output = ping.pointer
-        let start = Stopwatch.now()
+        let start = clock.now()
         var t = start
         for (i, layer) in layers.enumerated() {
             layer.forward(input, output, scratch: scratch.pointer)
-            let t1 = Stopwatch.now()
+            let t1 = clock.now()
             layerTimes[i] = Double(t1 &- t) * 1e-6
             t = t1
             input = UnsafePointer(output)
@@ -74,9 +76,9 @@ public final class EngineNetwork {
     }
 
     /// Median of `runs` end-to-end passes after `warmup` untimed ones; milliseconds.
-    public func measure(warmup: Int = 1, runs: Int = 5) -> Double {
+    public func measure(warmup: Int = 1, runs: Int = 5, clock: Stopwatch = .wall) -> Double {
         for _ in 0..<warmup { forward() }
-        var times = (0..<max(runs, 1)).map { _ in timedForward() }
+        var times = (0..<max(runs, 1)).map { _ in timedForward(clock: clock) }
         times.sort()
         let n = times.count
         return n % 2 == 1 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2

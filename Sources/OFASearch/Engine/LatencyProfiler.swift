@@ -21,12 +21,15 @@ public struct LatencyProfiler: Sendable {
     public var runsPerSubnet: Int
     public var warmup: Int
     public var seed: UInt64
+    /// The clock layers are timed with (see ``Stopwatch``).
+    public var clock: Stopwatch
     /// Safety bound on subnets built per resolution.
     public var maxSubnetsPerResolution = 5000
 
-    public init(space: any SearchSpace, minSamples: Int = 20, runsPerSubnet: Int = 5, warmup: Int = 1, seed: UInt64 = 0) {
+    public init(space: any SearchSpace, minSamples: Int = 20, runsPerSubnet: Int = 5, warmup: Int = 1, seed: UInt64 = 0,
+                clock: Stopwatch = .wall) {
         self.space = space; self.minSamples = minSamples; self.runsPerSubnet = runsPerSubnet
-        self.warmup = warmup; self.seed = seed
+        self.warmup = warmup; self.seed = seed; self.clock = clock
     }
 
     /// Progress after each subnet: resolution index, resolution count, subnets built so far.
@@ -98,7 +101,7 @@ public struct LatencyProfiler: Sendable {
                 var times = [Double](repeating: 0, count: keys.count)
                 for _ in 0..<warmup { network.forward() }
                 for _ in 0..<runsPerSubnet {
-                    network.timedForward(layerTimes: &times)
+                    network.timedForward(layerTimes: &times, clock: clock)
                     for (key, t) in zip(keys, times) {
                         samples[key, default: []].append(t)
                         counts[key]? += 1

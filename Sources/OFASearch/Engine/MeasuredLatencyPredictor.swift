@@ -18,16 +18,19 @@ public final class MeasuredLatencyPredictor: EfficiencyPredictor {
     public let warmup: Int
     public let runs: Int
     public let seed: UInt64
+    public let clock: Stopwatch
     public var metric: EfficiencyMetric { .latency }
-    public var name: String { "measured latency on this CPU (\(width.name), median of \(runs) runs)" }
+    public var name: String { "measured latency on this CPU (\(width.name), median of \(runs) runs, \(clock.rawValue) clock)" }
 
     private let cache = Mutex<[Architecture: Double]>([:])
     /// Seconds spent measuring (building plus running), under the lock that serialises measuring.
     private let measuring = Mutex<Double>(0)
 
+    /// `clock`: `.wall` on a quiet machine, `.threadCPU` when other jobs share it (see ``Stopwatch``).
     /// `blasThreads` pins OpenBLAS for the process (one thread: the setting tables are profiled with).
-    public init(width: NetworkWidth, warmup: Int = 1, runs: Int = 5, seed: UInt64 = 0, blasThreads: Int? = 1) {
-        self.width = width; self.warmup = warmup; self.runs = runs; self.seed = seed
+    public init(width: NetworkWidth, warmup: Int = 1, runs: Int = 5, seed: UInt64 = 0, clock: Stopwatch = .wall,
+                blasThreads: Int? = 1) {
+        self.width = width; self.warmup = warmup; self.runs = runs; self.seed = seed; self.clock = clock
         if let blasThreads { MachineInfo.pinBLASThreads(blasThreads) }
     }
 
@@ -50,7 +53,7 @@ public final class MeasuredLatencyPredictor: EfficiencyPredictor {
             // Another thread may have measured it while this one waited.
             if let hit = cache.withLock({ $0[arch] }) { return hit }
             let start = Stopwatch.now()
-            let ms = EngineNetwork(architecture: arch, width: width, seed: seed).measure(warmup: warmup, runs: runs)
+            let ms = EngineNetwork(architecture: arch, width: width, seed: seed).measure(warmup: warmup, runs: runs, clock: clock)
             seconds += Double(Stopwatch.now() &- start) * 1e-9
             cache.withLock { $0[arch] = ms }
             return ms

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import OFASearch
 
+extension Stopwatch: ExpressibleByArgument {}
+
 struct LUTCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lut",
@@ -30,6 +32,8 @@ struct LUTCommand: ParsableCommand {
         @Option(help: "Timings each layer key gets at least, per resolution.") var repeats = 20
         @Option(help: "Timed runs of each profiling subnet (after one warm-up run).") var runs = 5
         @Option(help: "Seed for the profiling subnets and their random weights.") var seed: UInt64 = 0
+        @Option(help: "Clock: wall (latency on a quiet machine) or thread-cpu (leaves out time other jobs got on a shared machine).")
+        var clock: Stopwatch = .wall
         @Option(help: "Output: a directory (one file per resolution) or a .yaml file.") var out: String
 
         func validate() throws {
@@ -41,7 +45,7 @@ struct LUTCommand: ParsableCommand {
             let space = try space.resolve()
             MachineInfo.pinBLASThreads(1)
             let before = MachineInfo.current()
-            let profiler = LatencyProfiler(space: space, minSamples: repeats, runsPerSubnet: runs, warmup: 1, seed: seed)
+            let profiler = LatencyProfiler(space: space, minSamples: repeats, runsPerSubnet: runs, warmup: 1, seed: seed, clock: clock)
             let start = Date()
             var table = profiler.profile { LUTCommand.progress($0.line) }
             LUTCommand.endProgress()
@@ -51,7 +55,7 @@ struct LUTCommand: ParsableCommand {
                 "ofasearch CPU latency look-up table, OFA format: key -> count, mean, std (milliseconds)",
                 "space: \(space.name), resolutions \(space.resolutions.map(String.init).joined(separator: ","))",
                 "method: each layer timed inside whole subnets run by the ofasearch engine (batch 1, float32, NHWC,",
-                "  OpenBLAS GEMM for 1x1 convolutions); 1 warm-up + \(runs) timed runs per subnet; at least \(repeats) timings",
+                "  OpenBLAS GEMM for 1x1 convolutions); \(clock.rawValue) clock; 1 warm-up + \(runs) timed runs per subnet; at least \(repeats) timings",
                 "  per key; mean/std after dropping slow outliers (> median + 5 scaled MADs); keys shared by resolutions pool timings",
                 "command: ofasearch lut profile \(CommandLine.arguments.dropFirst(3).joined(separator: " "))",
                 "profile time: \(String(format: "%.1f", seconds)) s",
@@ -77,6 +81,7 @@ struct LUTCommand: ParsableCommand {
         @Option(help: "Random subnets to run.") var samples = 200
         @Option(help: "Seed for the sampled subnets.") var seed: UInt64 = 1
         @Option(help: "Timed end-to-end runs per subnet (median; after one warm-up run).") var runs = 5
+        @Option(help: "Clock: wall or thread-cpu (use the one the table was profiled with).") var clock: Stopwatch = .wall
         @Flag(help: "Print the result as JSON.") var json = false
         @Option(help: "Write an SVG scatter plot (predicted vs measured) here.") var plot: String?
         @Option(help: "Write one JSON line per subnet (architecture, predicted and measured ms) here.") var details: String?
@@ -99,7 +104,7 @@ struct LUTCommand: ParsableCommand {
                 let plan = NetworkPlan(architecture: arch, width: space.width)
                 let p: Double
                 do { p = try lut.latency(of: plan) } catch { throw ValidationError(error.description) }
-                let m = EngineNetwork(plan: plan, seed: seed &+ UInt64(i)).measure(warmup: 1, runs: runs)
+                let m = EngineNetwork(plan: plan, seed: seed &+ UInt64(i)).measure(warmup: 1, runs: runs, clock: clock)
                 predicted.append(p); measured.append(m)
                 if details != nil {
                     lines.append(JSONValue.object(arch.jsonFields + [("predicted_ms", .double(p)), ("measured_ms", .double(m))]).rendered())
@@ -119,7 +124,7 @@ struct LUTCommand: ParsableCommand {
             if json {
                 let result = JSONValue.object([
                     ("space", .string(space.name)), ("table", .string(table)), ("samples", .int(samples)),
-                    ("seed", .int(Int(seed))), ("runs", .int(runs)), ("agreement", agreement.json),
+                    ("seed", .int(Int(seed))), ("runs", .int(runs)), ("clock", .string(clock.rawValue)), ("agreement", agreement.json),
                     ("mean_measured_ms", .double(measured.reduce(0, +) / Double(samples))),
                     ("seconds", .double((seconds * 10).rounded() / 10)),
                     ("load_average", .array(machine.loadAverage.map { .double($0) })),

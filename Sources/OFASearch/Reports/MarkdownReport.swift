@@ -109,18 +109,18 @@ public enum MarkdownReport {
                   let bs = base.seconds?.mean, let be = base.evaluations?.mean, let bu = base.unique?.mean,
                   let ts = t.seconds?.mean, let te = t.evaluations?.mean, let tu = t.unique?.mean, te > 0, be > 0 else { continue }
             let perUniqueBase = bs / max(bu, 1), perUnique = ts / max(tu, 1)
-            var line = "- **\(t.series.label)** vs **\(b.label)**: \(ratio(st)) less time "
+            var line = "- **\(t.series.label)** vs **\(b.label)**: " + (st >= 1 ? "\(ratio(st)) less time " : "\(ratio(1 / st)) more time ")
             line += "(\(String(format: "%.3f", bs)) s → \(String(format: "%.3f", ts)) s). "
-            line += "Evaluations \(count(be)) → \(count(te)) (\(ratio(se)) fewer). "
+            line += "Evaluations \(count(be)) → \(count(te))" + (se == 1 ? ". " : " (\(ratio(se)) fewer). ")
             line += "Memoization: \(percent(1 - bu / be)) of the baseline's evaluations were cache hits, so it predicted \(count(bu)) distinct architectures"
             line += bu > 0 ? " (\(ratio(be / bu)) saved by the cache)" : ""
             line += "; this series predicted \(count(tu)) (\(percent(te > 0 ? 1 - tu / te : 0)) cache hits). "
-            line += "The time ratio is \(ratio(bu / max(tu, 1))) fewer distinct predictions × \(ratio(perUniqueBase / perUnique)) less time per distinct prediction "
+            line += "The time ratio is \(ratio(bu / max(tu, 1))) in the number of distinct predictions × \(ratio(perUniqueBase / perUnique)) in time per distinct prediction "
             line += "(\(micro(perUniqueBase)) → \(micro(perUnique)), which includes sampling, mutation, crossover and bookkeeping). "
             // A projection for a search without a cache (as OFA's and CompOFA's published scripts
             // run): every evaluation predicted, at the pure batched prediction cost measured by an
             // exhaustive run of the same part (the cheapest per-prediction cost there is).
-            if let pure = exhaustiveCost, be > bu {
+            if t.kind == .exhaustive, let pure = exhaustiveCost, be > bu {
                 let projected = be * pure
                 line += "Without memoization (OFA's and CompOFA's published search predicts every evaluation) the baseline would make \(count(be)) predictions: "
                 line += "at the pure batched cost measured by exhaustive extraction (\(micro(pure)) each) that is ≥ \(String(format: "%.2f", projected)) s, "

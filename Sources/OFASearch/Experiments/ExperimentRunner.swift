@@ -21,6 +21,8 @@ public struct ExperimentRunner: Sendable {
     public var jobs: Int
     /// Keep finished runs of an earlier invocation instead of refusing a non-empty folder.
     public var resume = false
+    /// Discard an earlier experiment's outputs in the folder first.
+    public var fresh = false
     /// Only the runs with `index % count == index` (a cluster array job's share).
     public var shard: (index: Int, count: Int)?
     /// Progress on stderr (the CLI turns it on when stderr is a terminal).
@@ -51,6 +53,7 @@ public struct ExperimentRunner: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let layout = OutputLayout(root: output)
+        if fresh { try layout.clear() }
         try layout.prepare(plan: plan, resume: resume, shard: shard)
 
         let mine = shard.map { plan.shard(index: $0.index, count: $0.count) } ?? plan.runs

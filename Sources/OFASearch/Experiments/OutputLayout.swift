@@ -15,6 +15,17 @@ public struct OutputLayout: Sendable {
     public init(root: String) { self.root = root }
 
     public var runsFolder: String { root + "/runs" }
+
+    /// The files and folders an experiment writes (and ``clear()`` removes).
+    public static let outputs = ["runs", "runs.jsonl", "summary.csv", "report.md", "plots", "plan.json", "manifest.resolved.json"]
+
+    /// Removes an earlier experiment's outputs from the folder (only the files an experiment
+    /// writes; anything else in the folder is left alone).
+    public func clear() throws {
+        for name in Self.outputs where FileManager.default.fileExists(atPath: root + "/" + name) {
+            try FileManager.default.removeItem(atPath: root + "/" + name)
+        }
+    }
     public func runFile(_ id: String) -> String { runsFolder + "/" + id + ".jsonl" }
 
     /// Creates the folder, or checks that an existing one holds runs of the same manifest (and

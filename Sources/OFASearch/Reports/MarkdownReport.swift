@@ -36,13 +36,16 @@ public enum MarkdownReport {
 
             // Totals.
             let totals = report.totals(part: part.name)
+            let hasMulti = report.series(part: part.name).contains { $0.multi != "none" }
+            func mode(_ s: ExperimentReport.Series) -> String { hasMulti ? " \(modeLabel(s)) |" : "" }
+            let modeHeader = hasMulti ? " mode |" : "", modeRule = hasMulti ? "---|" : ""
             md += "### All targets together\n\n"
             md += "Each run counted once (an exhaustive run serves every target from one enumeration; a multi-target sweep is one run).\n\n"
-            md += "| space | strategy | mode | seeds | time (s) | evaluations | unique archs | cache hits | speedup (time) | speedup (evaluations) |\n"
-            md += "|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n"
+            md += "| space | strategy |\(modeHeader) seeds | time (s) | evaluations | unique archs | cache hits | speedup (time) | speedup (evaluations) |\n"
+            md += "|---|---|\(modeRule)---:|---:|---:|---:|---:|---:|---:|\n"
             for t in totals {
                 let hits = (t.evaluations?.mean).flatMap { e in t.unique.map { e > 0 ? 1 - $0.mean / e : 0 } }
-                md += "| \(t.series.space) | \(t.series.strategy) | \(modeLabel(t.series)) | \(t.samples) | \(pm(t.seconds, digits: 3)) | \(pm(t.evaluations, digits: 0)) | \(pm(t.unique, digits: 0)) | \(hits.map { percent($0) } ?? "–") | \(ratio(t.speedupTime)) | \(ratio(t.speedupEvaluations)) |\n"
+                md += "| \(t.series.space) | \(t.series.strategy) |\(mode(t.series)) \(t.samples) | \(pm(t.seconds, digits: 3)) | \(pm(t.evaluations, digits: 0)) | \(pm(t.unique, digits: 0)) | \(hits.map { percent($0) } ?? "–") | \(ratio(t.speedupTime)) | \(ratio(t.speedupEvaluations)) |\n"
             }
             md += "\n"
             md += anatomy(report, part: part.name, totals: totals)
@@ -74,12 +77,12 @@ public enum MarkdownReport {
             let hasRegret = cells.contains { $0.regret != nil }
             for target in report.targets(part: part.name) {
                 md += "**Target \(RunPlan.format(target, metric: metric)) \(unit)**\n\n"
-                md += "| space | strategy | mode | runs | top-1 (%) | best (%) | \(unit) | time (s) | evaluations | unique archs | speedup (time) |"
+                md += "| space | strategy |\(modeHeader) runs | top-1 (%) | best (%) | \(unit) | time (s) | evaluations | unique archs | speedup (time) |"
                 md += hasRegret ? " regret (points) | found optimum |\n" : "\n"
-                md += "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|" + (hasRegret ? "---:|---:|\n" : "\n")
+                md += "|---|---|\(modeRule)---:|---:|---:|---:|---:|---:|---:|---:|" + (hasRegret ? "---:|---:|\n" : "\n")
                 for c in cells where c.target == target {
                     let acc = c.accuracy.map { a in c.runs > 1 ? "\(pct(a.mean)) ± \(String(format: "%.2f", a.std * 100))" : pct(a.mean) } ?? "infeasible"
-                    md += "| \(c.series.space) | \(c.series.strategy) | \(modeLabel(c.series)) | \(c.runs)\(c.feasible < c.runs ? " (\(c.runs - c.feasible) infeasible)" : "") | \(acc) | \(c.best.map { pct($0.accuracy) } ?? "–") | \(c.efficiency.map { cost($0.mean, metric) } ?? "–") | \(pm(c.seconds, digits: 3)) | \(pm(c.evaluations, digits: 0)) | \(pm(c.unique, digits: 0)) | \(ratio(c.speedupTime)) |"
+                    md += "| \(c.series.space) | \(c.series.strategy) |\(mode(c.series)) \(c.runs)\(c.feasible < c.runs ? " (\(c.runs - c.feasible) infeasible)" : "") | \(acc) | \(c.best.map { pct($0.accuracy) } ?? "–") | \(c.efficiency.map { cost($0.mean, metric) } ?? "–") | \(pm(c.seconds, digits: 3)) | \(pm(c.evaluations, digits: 0)) | \(pm(c.unique, digits: 0)) | \(ratio(c.speedupTime)) |"
                     if hasRegret {
                         md += " \(c.regret.map { String(format: "%.3f", $0.mean) } ?? "–") | \(c.optimumHits.map { "\($0)/\(c.runs)" } ?? "–") |"
                     }

@@ -22,6 +22,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Keep the finished runs in the output folder and run only the rest.")
     var resume = false
 
+    @Flag(help: "Discard the results of an earlier run in the output folder and start over.")
+    var fresh = false
+
     @Option(help: "Runs executed at once (default: the manifest's 'jobs', else one per core). Results do not depend on it.")
     var jobs: Int?
 
@@ -50,7 +53,9 @@ struct RunCommand: ParsableCommand {
         let folder = out ?? "out/" + loaded.name
         var runner = ExperimentRunner(plan: plan, predictors: catalog, backend: EngineBackend(), output: folder)
         if let jobs { runner.jobs = jobs }
+        if resume && fresh { throw ValidationError("--resume and --fresh exclude each other") }
         runner.resume = resume
+        runner.fresh = fresh
         runner.shard = shardSpec
         runner.showProgress = isatty(2) != 0
         let summary: ExperimentRunner.Summary

@@ -121,7 +121,7 @@ struct ManifestTests {
         """
         let found = issues(yaml)
         let lines = found.map(\.line)
-        #expect(lines == [10, 3, 6, 7, 2], "\(found)")
+        #expect(lines == [2, 3, 6, 7, 10], "\(found)")
         #expect(found.contains { $0.message.contains("unknown space 'ofa-mbv3-w9'; did you mean 'ofa-mbv3-w1.0'?") })
         #expect(found.contains { $0.message.contains("unknown strategy 'exhaustiv'; did you mean 'exhaustive'?") })
     }
@@ -179,5 +179,26 @@ struct ManifestTests {
         let found = issues(yaml, provider: nil)
         #expect(found.map(\.line) == [8, 9, 10], "\(found)")
         #expect(found[0].message.contains("did you mean 'top-down'?"))
+    }
+
+    @Test func spacesMayCarryTheirOwnPredictors() throws {
+        let yaml = """
+        name: own-predictors
+        spaces:
+          - {name: ofa-mbv3-w1.0, accuracy: acc.json, strategies: [evolutionary]}
+          - {name: compofa-mbv3-w1.0, accuracy: {kind: xgboost, path: acc.json}}
+        efficiency: macs
+        strategies: [evolutionary, exhaustive]
+        targets: [200M]
+        """
+        let m = try load(yaml, provider: nil)
+        let part = m.parts[0]
+        #expect(part.accuracy(for: part.spaces[0]).kind == .mlp)
+        #expect(part.accuracy(for: part.spaces[1]).kind == .xgboost)
+        #expect(part.strategies(for: part.spaces[0]).map(\.label) == ["evolutionary"])
+        #expect(part.strategies(for: part.spaces[1]).map(\.label) == ["evolutionary", "exhaustive"])
+        // Without the spaces' own accuracy, the part needs one.
+        let found = issues(yaml.replacingOccurrences(of: ", accuracy: acc.json", with: ""), provider: nil)
+        #expect(found.map(\.message) == ["manifest has no 'accuracy' (set it in the part or at the top level)"])
     }
 }

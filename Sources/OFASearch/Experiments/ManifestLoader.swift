@@ -61,7 +61,12 @@ public struct ManifestLoader: Sendable {
         if reader.issues.isEmpty, let manifest, let predictors {
             checkTargets(manifest, root: root, reader: reader, predictors: predictors)
         }
-        guard reader.issues.isEmpty, let manifest else { throw ManifestError(issues: reader.issues) }
+        guard reader.issues.isEmpty, let manifest else {
+            // In file order, each once (a top-level field shared by several parts is read by each).
+            var seen = Set<ManifestIssue>()
+            let unique = reader.issues.filter { seen.insert($0).inserted }
+            throw ManifestError(issues: unique.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element))
+        }
         return manifest
     }
 
@@ -117,26 +122,35 @@ public struct ManifestLoader: Sendable {
         let issuesBefore = reader.issues.count
         let notes = own["notes"].flatMap { reader.string($0, "notes") }
 
-        let accuracy = required("accuracy").flatMap { reader.predictor($0, "accuracy") }
-        let efficiency = required("efficiency").flatMap { reader.predictor($0, "efficiency") }
-        if let accuracy, accuracy.kind == .macs || accuracy.kind == .lut || accuracy.kind == .measured {
-            reader.issue(node("accuracy"), "accuracy: '\(accuracy.spelled)' is a \(accuracy.kind.rawValue) predictor, not an accuracy predictor")
-        }
-        if let efficiency, efficiency.kind == .mlp {
-            reader.issue(node("efficiency"), "efficiency: '\(efficiency.spelled)' is an accuracy MLP, not an efficiency predictor")
-        }
-
         var strategies: [StrategySpec] = []
         if let sNode = required("strategies") { strategies = readStrategies(sNode, reader: reader) }
 
         var spaces: [SpaceEntry] = []
-        if let spacesNode = required("spaces") {
-            spaces = readSpaces(spacesNode, strategies: strategies, reader: reader)
-            for space in spaces {
-                let ref = space.efficiency ?? efficiency
-                if let ref, let partMetric = efficiency?.metric, ref.metric != partMetric {
-                    reader.issue(spacesNode, "space \(space.name) measures \(ref.metric.rawValue) but the part's targets are in \(partMetric.unit); one part uses one metric")
-                }
+        let spacesNode = required("spaces")
+        if let spacesNode { spaces = readSpaces(spacesNode, strategies: strategies, reader: reader) }
+
+        // The part's predictors may be left out when every space names its own.
+        func predictor(_ key: String, ownedBySpaces: Bool) -> PredictorReference? {
+            if node(key) == nil && ownedBySpaces { return nil }
+            return required(key).flatMap { reader.predictor($0, key) }
+        }
+        let spacesOwnAccuracy = !spaces.isEmpty && spaces.allSatisfy { $0.accuracy != nil }
+        let spacesOwnEfficiency = !spaces.isEmpty && spaces.allSatisfy { $0.efficiency != nil }
+        let accuracy = predictor("accuracy", ownedBySpaces: spacesOwnAccuracy) ?? spaces.first?.accuracy
+        let efficiency = predictor("efficiency", ownedBySpaces: spacesOwnEfficiency) ?? spaces.first?.efficiency
+        for (ref, where_) in [(accuracy, node("accuracy"))] + spaces.map({ ($0.accuracy, spacesNode) }) {
+            if let ref, ref.kind == .macs || ref.kind == .lut || ref.kind == .measured {
+                reader.issue(where_, "accuracy: '\(ref.spelled)' is a \(ref.kind.rawValue) predictor, not an accuracy predictor")
+            }
+        }
+        for (ref, where_) in [(efficiency, node("efficiency"))] + spaces.map({ ($0.efficiency, spacesNode) }) {
+            if let ref, ref.kind == .mlp {
+                reader.issue(where_, "efficiency: '\(ref.spelled)' is an accuracy MLP, not an efficiency predictor")
+            }
+        }
+        if let partMetric = efficiency?.metric {
+            for space in spaces where (space.efficiency ?? efficiency)?.metric != partMetric {
+                reader.issue(spacesNode, "space \(space.name) measures \((space.efficiency ?? efficiency)!.metric.rawValue) but the part's targets are in \(partMetric.unit); one part uses one metric")
             }
         }
 

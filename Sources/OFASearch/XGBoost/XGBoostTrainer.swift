@@ -49,8 +49,8 @@ public struct XGBoostTrainer {
              XGBoostHyperParameters(rounds: 2000, eta: 0.03, maxDepth: 4, subsample: 0.7, colsampleByTree: 0.3, minChildWeight: 1, lambda: 1),
              XGBoostHyperParameters(rounds: 1600, eta: 0.03, maxDepth: 5, subsample: 0.7, colsampleByTree: 0.5, minChildWeight: 3, lambda: 5)]
         case .latency:
-            [XGBoostHyperParameters(rounds: 1200, eta: 0.05, maxDepth: 6, subsample: 0.8, colsampleByTree: 0.5),
-             XGBoostHyperParameters(rounds: 1600, eta: 0.03, maxDepth: 4, subsample: 0.8, colsampleByTree: 0.5)]
+            [XGBoostHyperParameters(rounds: 800, eta: 0.05, maxDepth: 6, subsample: 0.8, colsampleByTree: 0.5),
+             XGBoostHyperParameters(rounds: 1000, eta: 0.05, maxDepth: 4, subsample: 0.8, colsampleByTree: 0.5)]
         }
     }
 

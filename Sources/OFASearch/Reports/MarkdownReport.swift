@@ -119,7 +119,7 @@ public enum MarkdownReport {
             line += bu > 0 ? " (\(ratio(be / bu)) saved by the cache)" : ""
             line += "; this series predicted \(count(tu)) (\(percent(te > 0 ? 1 - tu / te : 0)) cache hits). "
             line += "The time ratio is \(ratio(bu / max(tu, 1))) in the number of distinct predictions × \(ratio(perUniqueBase / perUnique)) in time per distinct prediction "
-            line += "(\(micro(perUniqueBase)) → \(micro(perUnique)), which includes sampling, mutation, crossover and bookkeeping). "
+            line += "(\(micro(perUniqueBase)) → \(micro(perUnique)); a search's figure includes its sampling, mutation, crossover and bookkeeping). "
             // A projection for a search without a cache (as OFA's and CompOFA's published scripts
             // run): every evaluation predicted, at the pure batched prediction cost measured by an
             // exhaustive run of the same part (the cheapest per-prediction cost there is).

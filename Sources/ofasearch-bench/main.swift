@@ -10,6 +10,7 @@ let groups: [(String, () throws -> Void)] = [
     ("predictors", PredictorBench.run),
     ("search", SearchBench.run),
     ("engine", EngineBench.run),
+    ("xgboost", XGBoostBench.run),
 ]
 let only = CommandLine.arguments.dropFirst().first
 for (name, run) in groups where only == nil || only == name {

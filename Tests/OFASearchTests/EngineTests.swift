@@ -41,8 +41,9 @@ import Testing
 
     @Test(arguments: [(3, 1), (5, 1), (7, 1), (3, 2), (5, 2), (7, 2)])
     func depthwiseMatchesReference(kernel: Int, stride: Int) {
-        // 27 channels: 16-wide, 8-wide and scalar paths; odd size 9 exercises the clipped borders.
-        for (h, c) in [(9, 27), (8, 16), (3, 8)] {
+        // Channel counts hit the 64-channel blocks, the 8-wide vectors and the scalar tail; sizes 17
+        // and 20 take the four-pixel fast path at both strides, odd sizes the clipped borders.
+        for (h, c) in [(9, 27), (8, 16), (3, 8), (20, 40), (17, 76)] {
             let x = Self.random(h * h * c, seed: 4), w = Self.random(kernel * kernel * c, seed: 5), b = Self.random(c, seed: 6)
             let o = EngineKernels.outputSize(h, kernel: kernel, stride: stride)
             let out = FloatBuffer(count: o * o * c)

@@ -49,6 +49,13 @@ import Testing
         #expect(back.header == ["test table"])
         #expect(Set(back.keysByResolution[36] ?? []) == Set(table.keysByResolution[36] ?? []))
 
+        // The look-up-table predictor reads the profiled directory like note10's and sums the same.
+        let predictor = try LatencyTable(contentsOf: dir + "/lut", for: space)
+        for arch in try space.enumerate() {
+            let a = try predictor.latency(arch), b = try table.latency(of: NetworkPlan(architecture: arch, width: .w1_0))
+            #expect(abs(a - b) <= 1e-12 * b, "\(arch)")
+        }
+
         try table.write(to: dir + "/all.yaml")
         let single = try ProfiledLatencyTable(contentsOf: dir + "/all.yaml")
         #expect(single.entries == table.entries)
@@ -78,6 +85,21 @@ import Testing
         let plan = NetworkPlan(architecture: CompOFASpace(width: .w1_0, kernels: .fixed, resolutions: [128]).smallest(resolution: 128), width: .w1_0)
         #expect(throws: PredictorError.missingKey(key: "Conv-input:128x128x3-output:64x64x16", table: "t.yaml")) {
             try table.latency(of: plan)
+        }
+    }
+
+    /// The committed CPU table covers every w1.0 space at every resolution, for both readers.
+    @Test(arguments: ["ofa-mbv3-w1.0", "compofa-mbv3-w1.0", "compofa-elastic-mbv3-w1.0"])
+    func committedTableCoversW10Spaces(space name: String) throws {
+        let path = TestData.packageRoot + "/predictors/cpu-lut-w1.0"
+        let space = try SpaceCatalog.space(named: name)
+        let predictor = try LatencyTable(contentsOf: path, for: space)
+        let table = try ProfiledLatencyTable(contentsOf: path)
+        var rng = SeededGenerator(seed: 9)
+        for _ in 0..<200 {
+            let arch = space.sample(using: &rng)
+            let a = try predictor.latency(arch), b = try table.latency(of: NetworkPlan(architecture: arch, width: .w1_0))
+            #expect(abs(a - b) <= 1e-9 * b && b > 0.5 && b < 100, "\(arch): \(a) vs \(b)")
         }
     }
 

@@ -104,10 +104,12 @@ public enum EngineKernels {
         }
     }
 
-    /// Loop order: channel blocks outermost (32 channels, then 8, then single channels), then
-    /// output pixels, then taps. A block's weights (k·k·32 floats) and the input window it slides
-    /// over stay in L1 whatever the image and channel sizes; with pixels outermost the k·k·C
-    /// weights plus the input window outgrow L1 for large C and k (measured: 3x slower at k7,
+    /// Loop order: blocks of 64 channels outermost, then output rows, then 8-channel vectors,
+    /// then output pixels, four at a time where the whole tap window is inside the image: each
+    /// weight vector is loaded once for four pixels, and at stride 1 the four pixels slide over
+    /// one shared row of input vectors (k + 3 loads for 4k multiply-adds). A block's weights and
+    /// input rows stay in L1/L2 whatever the image and channel sizes; with pixels outermost the
+    /// k·k·C weights plus the input window outgrew L1 for large C and k (3x slower at k7,
     /// 56x56x160).
     @inline(__always)
     static func depthwise<A: ActivationFunction>(_: A.Type, _ input: UnsafePointer<Float>, _ h: Int, _ w: Int,
@@ -116,59 +118,78 @@ public enum EngineKernels {
                                                  _ output: UnsafeMutablePointer<Float>) {
         let pad = k / 2
         let oh = outputSize(h, kernel: k, stride: s), ow = outputSize(w, kernel: k, stride: s)
-        var c = 0
-        while c + 32 <= channels {
+        let c8 = channels & ~7
+        // Output columns whose four-pixel group has every tap inside the image.
+        let firstFull = (pad + s - 1) / s
+        var blockStart = 0
+        while blockStart < c8 {
+            let blockEnd = min(blockStart + 64, c8)
             for oy in 0..<oh {
                 let iy0 = oy * s - pad
                 let ky0 = max(0, -iy0), ky1 = min(k, h - iy0)
-                for ox in 0..<ow {
-                    let ix0 = ox * s - pad
-                    let kx0 = max(0, -ix0), kx1 = min(k, w - ix0)
-                    let base = input + (iy0 * w + ix0) * channels + c
-                    var a0 = load(bias + c), a1 = load(bias + c + 8), a2 = load(bias + c + 16), a3 = load(bias + c + 24)
-                    var ky = ky0
-                    while ky < ky1 {
-                        var kx = kx0
-                        while kx < kx1 {
-                            let i = base + (ky * w + kx) * channels, wt = weights + (ky * k + kx) * channels + c
-                            a0 += load(i) * load(wt)
-                            a1 += load(i + 8) * load(wt + 8)
-                            a2 += load(i + 16) * load(wt + 16)
-                            a3 += load(i + 24) * load(wt + 24)
-                            kx += 1
+                var c = blockStart
+                while c < blockEnd {
+                    let b = load(bias + c)
+                    let outRow = output + oy * ow * channels + c
+                    var ox = 0
+                    while ox < ow {
+                        let ix0 = ox * s - pad
+                        if ox >= firstFull && ox + 3 < ow && ix0 + 3 * s + k <= w {
+                            var a0 = b, a1 = b, a2 = b, a3 = b
+                            var ky = ky0
+                            while ky < ky1 {
+                                let rowIn = input + ((iy0 + ky) * w + ix0) * channels + c
+                                let rowW = weights + ky * k * channels + c
+                                if s == 1 {
+                                    var x0 = load(rowIn), x1 = load(rowIn + channels), x2 = load(rowIn + 2 * channels)
+                                    var kx = 0
+                                    while kx < k {
+                                        let x3 = load(rowIn + (kx + 3) * channels)
+                                        let wv = load(rowW + kx * channels)
+                                        a0 += x0 * wv; a1 += x1 * wv; a2 += x2 * wv; a3 += x3 * wv
+                                        x0 = x1; x1 = x2; x2 = x3
+                                        kx += 1
+                                    }
+                                } else {
+                                    let step = s * channels
+                                    var kx = 0
+                                    while kx < k {
+                                        let wv = load(rowW + kx * channels)
+                                        let i = rowIn + kx * channels
+                                        a0 += load(i) * wv; a1 += load(i + step) * wv
+                                        a2 += load(i + 2 * step) * wv; a3 += load(i + 3 * step) * wv
+                                        kx += 1
+                                    }
+                                }
+                                ky += 1
+                            }
+                            let o = outRow + ox * channels
+                            store(A.apply(a0), o); store(A.apply(a1), o + channels)
+                            store(A.apply(a2), o + 2 * channels); store(A.apply(a3), o + 3 * channels)
+                            ox += 4
+                        } else {
+                            let kx0 = max(0, -ix0), kx1 = min(k, w - ix0)
+                            let base = input + (iy0 * w + ix0) * channels + c
+                            var a0 = b
+                            var ky = ky0
+                            while ky < ky1 {
+                                var kx = kx0
+                                while kx < kx1 {
+                                    a0 += load(base + (ky * w + kx) * channels) * load(weights + (ky * k + kx) * channels + c)
+                                    kx += 1
+                                }
+                                ky += 1
+                            }
+                            store(A.apply(a0), outRow + ox * channels)
+                            ox += 1
                         }
-                        ky += 1
                     }
-                    let out = output + (oy * ow + ox) * channels + c
-                    store(A.apply(a0), out); store(A.apply(a1), out + 8)
-                    store(A.apply(a2), out + 16); store(A.apply(a3), out + 24)
+                    c += 8
                 }
             }
-            c += 32
+            blockStart = blockEnd
         }
-        while c + 8 <= channels {
-            for oy in 0..<oh {
-                let iy0 = oy * s - pad
-                let ky0 = max(0, -iy0), ky1 = min(k, h - iy0)
-                for ox in 0..<ow {
-                    let ix0 = ox * s - pad
-                    let kx0 = max(0, -ix0), kx1 = min(k, w - ix0)
-                    let base = input + (iy0 * w + ix0) * channels + c
-                    var a0 = load(bias + c)
-                    var ky = ky0
-                    while ky < ky1 {
-                        var kx = kx0
-                        while kx < kx1 {
-                            a0 += load(base + (ky * w + kx) * channels) * load(weights + (ky * k + kx) * channels + c)
-                            kx += 1
-                        }
-                        ky += 1
-                    }
-                    store(A.apply(a0), output + (oy * ow + ox) * channels + c)
-                }
-            }
-            c += 8
-        }
+        var c = c8
         while c < channels {
             for oy in 0..<oh {
                 let iy0 = oy * s - pad

@@ -23,11 +23,24 @@ public struct MachineInfo: Sendable {
     public static func pinBLASThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
 
     public static func current() -> MachineInfo {
-        var model = "unknown"
-        if let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
-           let colon = line.firstIndex(of: ":") {
-            model = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        // /proc/cpuinfo's first processor: name, family/model/stepping, L2 size, SIMD and VM flags.
+        var fields: [String: String] = [:]
+        if let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) {
+            for line in text.split(separator: "\n") {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                let key = line[..<colon].trimmingCharacters(in: .whitespaces)
+                if fields[key] == nil { fields[key] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces) }
+            }
+        }
+        var model = fields["model name"] ?? "unknown"
+        if let family = fields["cpu family"], let m = fields["model"], let stepping = fields["stepping"] {
+            model += " (family \(family), model \(m), stepping \(stepping)"
+            if let cache = fields["cache size"] { model += ", cache \(cache)" }
+            let flags = Set((fields["flags"] ?? "").split(separator: " ").map(String.init))
+            let simd = ["avx2", "fma", "avx512f"].filter(flags.contains)
+            if !simd.isEmpty { model += ", " + simd.joined(separator: "/") }
+            if flags.contains("hypervisor") { model += ", virtual machine" }
+            model += ")"
         }
         var loads = [Double](repeating: 0, count: 3)
         _ = loads.withUnsafeMutableBufferPointer { getloadavg($0.baseAddress!, 3) }

@@ -64,7 +64,8 @@ struct LUTCommand: ParsableCommand {
             try table.write(to: out)
             if !(out.hasSuffix(".yaml") || out.hasSuffix(".yml")) {
                 // A provenance note beside the per-resolution files (the reader only opens *_lookup_table.yaml).
-                let text = "# Provenance of this latency table\n\n" + table.header.map { "- \($0)" }.joined(separator: "\n")
+                let lines = table.header.map { $0.hasPrefix(" ") ? "  " + $0.trimmingCharacters(in: .whitespaces) : "- " + $0 }
+                let text = "# Provenance of this latency table\n\n" + lines.joined(separator: "\n")
                     + "\n- keys: \(table.entries.count) distinct layer configurations\n"
                 try text.write(toFile: out + "/PROVENANCE.md", atomically: true, encoding: .utf8)
             }

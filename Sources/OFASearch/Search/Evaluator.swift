@@ -1,3 +1,4 @@
+import COpenBLAS
 import Foundation
 
 /// Evaluates architectures for a search: memoizes both predictors by canonical architecture,
@@ -40,7 +41,15 @@ public final class Evaluator {
         self.efficiencyPredictor = efficiency
         self.threads = max(1, threads)
         self.chunkSize = max(1, chunkSize)
+        _ = Self.singleThreadedBLAS
     }
+
+    /// The evaluator runs predictor chunks on its own threads, so OpenBLAS gets one thread unless
+    /// OPENBLAS_NUM_THREADS says otherwise: its default pool on a busy 2-core machine made the
+    /// 25 ms search 4-6x slower (threads spinning in sched_yield around small GEMMs).
+    private static let singleThreadedBLAS: Void = {
+        if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil { openblas_set_num_threads(1) }
+    }()
 
     /// A new evaluator with the same predictors and settings and an empty cache.
     public func fresh() -> Evaluator {
@@ -59,7 +68,9 @@ public final class Evaluator {
     }
 
     /// Cost of one architecture, memoized (rejection sampling asks one candidate at a time).
-    public func efficiency(of arch: Architecture) throws -> Double {
+    /// With `remember: false` a new architecture's cost is not stored: random samples of a large
+    /// space almost never repeat, and a tight budget rejects millions of them.
+    public func efficiency(of arch: Architecture, remember: Bool = true) throws -> Double {
         counts.efficiencyRequests += 1
         if let i = table.index(of: arch) {
             let cached = table[i].efficiency
@@ -71,7 +82,7 @@ public final class Evaluator {
         }
         let value = try efficiencyPredictor.predictEfficiency(arch)
         counts.efficiencyPredictions += 1
-        table.append(arch, Entry(efficiency: value))
+        if remember { table.append(arch, Entry(efficiency: value)) }
         return value
     }
 

@@ -34,7 +34,7 @@ public struct EvolutionarySearch: SearchStrategy {
     public var crossover: any Crossover = SpaceCrossover()
     public var selection: any Selection = TopKSelection()
     /// Draws per child before an over-budget one is repaired.
-    public var maxTries = 1000
+    public var maxTries = 100_000
     public var repair = ShrinkRepair()
 
     public init(population: Int = 100, generations: Int = 500, parentRatio: Double = 0.25,
@@ -81,7 +81,7 @@ public struct EvolutionarySearch: SearchStrategy {
             archs.append(fit.arch); costs.append(fit.cost)
         }
         while archs.count < population {
-            let s = try sampler.draw(using: &rng) { sampling.sample(in: space, using: &$0) }
+            let s = try sampler.draw(remember: false, using: &rng) { sampling.sample(in: space, using: &$0) }
             archs.append(s.arch); costs.append(s.cost)
         }
 

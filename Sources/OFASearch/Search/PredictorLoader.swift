@@ -2,7 +2,7 @@ import Foundation
 
 /// Loads predictors from paths given on the command line or in a manifest, by looking at what
 /// the path holds. The one place to extend when a new predictor format appears (an XGBoost model
-/// directory, a MACs counter).
+/// directory).
 ///
 /// ```swift
 /// let accuracy = try PredictorLoader.accuracy(path: "../shared/ofa-data/predictors/ofa-tutorial-mlp-w1.2.json")
@@ -33,8 +33,8 @@ public enum PredictorLoader {
         try LatencyTable(contentsOf: path, for: space)
     }
 
-    /// The analytic MACs counter for the space's network.
+    /// The analytic MACs counter for the space's network width.
     public static func macs(space: any SearchSpace) throws -> any EfficiencyPredictor {
-        throw PredictorError.unsupported("--macs: no MACs predictor in this build")
+        MACsPredictor(width: space.width)
     }
 }

@@ -13,7 +13,7 @@ public struct RandomSearch: SearchStrategy {
     public var maxTries: Int
     public var repair = ShrinkRepair()
 
-    public init(samples: Int = 50_100, batchSize: Int = 100, sampling: any Sampling = SpaceSampling(), maxTries: Int = 1000) {
+    public init(samples: Int = 50_100, batchSize: Int = 100, sampling: any Sampling = SpaceSampling(), maxTries: Int = 100_000) {
         self.samples = samples
         self.batchSize = batchSize
         self.sampling = sampling
@@ -42,7 +42,7 @@ public struct RandomSearch: SearchStrategy {
             archs.removeAll(keepingCapacity: true)
             costs.removeAll(keepingCapacity: true)
             for _ in 0..<min(batchSize, samples - done) {
-                let s = try sampler.draw(using: &rng) { sampling.sample(in: space, using: &$0) }
+                let s = try sampler.draw(remember: false, using: &rng) { sampling.sample(in: space, using: &$0) }
                 archs.append(s.arch); costs.append(s.cost)
             }
             let accs = try evaluator.accuracies(of: archs)

@@ -15,13 +15,16 @@ struct RejectionSampler {
         self.repair = repair
     }
 
-    mutating func draw(using rng: inout SeededGenerator,
+    /// Draws with `make` until a candidate fits (at most `maxTries` draws), else repairs the last
+    /// one. `remember` tells whether rejected candidates' costs are worth memoizing (variations of
+    /// a few parents repeat; fresh samples of a large space do not).
+    mutating func draw(remember: Bool = true, using rng: inout SeededGenerator,
                        _ make: (inout SeededGenerator) -> Architecture) throws -> (arch: Architecture, cost: Double) {
         let budget = problem.budget
         var candidate = make(&rng)
         var tries = 1
         while true {
-            let cost = try problem.evaluator.efficiency(of: candidate)
+            let cost = try problem.evaluator.efficiency(of: candidate, remember: remember)
             if cost <= budget { return (candidate, cost) }
             rejected += 1
             if tries == maxTries { break }

@@ -53,7 +53,7 @@ struct SearchCommand: ParsableCommand {
     var samples: Int?
 
     @Option(help: "Draws per candidate before an over-budget one is repaired.")
-    var maxTries = 1000
+    var maxTries = 100_000
 
     @Option(help: "Threads for predictor batches (results do not depend on it).")
     var threads = 1

@@ -85,6 +85,9 @@ struct ReportTests {
         #expect(SVGChart.logTicks(90...60_000) == [100, 1000, 10_000])
         #expect(SVGChart.tickLabel(25_000, scale: .linear, ticks: [0, 25_000]) == "25k")
         #expect(SVGChart.tickLabel(2e8, scale: .linear, ticks: [0, 1e8]) == "200M")
+        #expect(SVGChart.tickLabel(67.5, scale: .linear, ticks: [65, 67.5, 70]) == "67.5")
+        #expect(SVGChart.tickLabel(70, scale: .linear, ticks: [65, 67.5, 70]) == "70")
+        #expect(SVGChart.tickLabel(0.25, scale: .linear, ticks: [0, 0.25]) == "0.25")
         #expect(SVGChart.escape("a<b & \"c\"") == "a&lt;b &amp; &quot;c&quot;")
     }
 }

@@ -203,8 +203,12 @@ public struct SVGChart: Sendable {
             return trimmed(v, decimals: 0)
         }
         let step = ticks.count > 1 ? abs(ticks[1] - ticks[0]) : 1
-        let decimals = step >= 1 ? 0 : Int(ceil(-log10(step) - 1e-9)) + (step * pow(10, ceil(-log10(step))) == 2.5 ? 1 : 0)
-        return trimmed(v, decimals: max(0, min(decimals, 4)))
+        // As many decimals as the step needs (2.5 → 1, 0.25 → 2).
+        let decimals = (0...4).first { d in
+            let scaled = step * pow(10, Double(d))
+            return abs(scaled - scaled.rounded()) < 1e-6 * max(1, scaled)
+        } ?? 4
+        return trimmed(v, decimals: decimals)
     }
 
     static func trimmed(_ v: Double, decimals: Int) -> String {

@@ -156,4 +156,16 @@ struct RunnerTests {
             #expect((r.accuracy ?? 0) <= opt)
         }
     }
+
+    @Test func freshStartsOverAndKeepsForeignFiles() throws {
+        let folder = TempFolder()
+        let p = try plan(folder)
+        _ = try runner(p, folder.path + "/out").run()
+        folder.write("out/notes.txt", "mine")
+        var again = runner(p, folder.path + "/out")
+        again.fresh = true
+        let s = try again.run()
+        #expect(s.alreadyDone == 0 && s.completed == p.runs.count)
+        #expect(folder.read("out/notes.txt") == "mine")
+    }
 }

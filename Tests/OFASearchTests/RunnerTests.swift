@@ -168,4 +168,55 @@ struct RunnerTests {
         #expect(s.alreadyDone == 0 && s.completed == p.runs.count)
         #expect(folder.read("out/notes.txt") == "mine")
     }
+
+    /// The real engine (evolutionary, random, exhaustive) with MACs and a fake accuracy: same
+    /// runs.jsonl at 1 and 3 jobs, and evolutionary search reaches the exhaustive optimum here.
+    @Test func realEngineResultsDoNotDependOnJobs() throws {
+        let yaml = """
+        name: engine
+        spaces: [{name: compofa-mbv3-w1.0, resolutions: [160, 192]}]
+        accuracy: acc.json
+        efficiency: macs
+        strategies:
+          evolutionary: {population: 20, generations: 15}
+          random: {samples: 300}
+          exhaustive: {}
+        targets: [150M, 250M]
+        seeds: [1, 2]
+        """
+        let folder = TempFolder()
+        folder.write("acc.json", "{}")
+        let paths = ManifestPaths(manifestDirectory: folder.path, projectRoot: folder.path, shared: .some(nil))
+        let provider = MACsWithFakeAccuracy()
+        let m = try ManifestLoader(predictors: provider, paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
+        let p = RunPlan(manifest: m)
+        for (name, jobs) in [("one", 1), ("three", 3)] {
+            var r = ExperimentRunner(plan: p, predictors: provider, backend: EngineBackend(), output: folder.path + "/" + name)
+            r.jobs = jobs
+            let s = try r.run()
+            #expect(s.failures.isEmpty, "\(s.failures)")
+        }
+        let one = folder.read("one/runs.jsonl")
+        #expect(one.split(separator: "\n").count == 2 * 2 * 2 + 2 * 2)
+        #expect(withoutTimings(one) == withoutTimings(folder.read("three/runs.jsonl")))
+        let records = try JSONLines.read(path: folder.path + "/one/runs.jsonl") { try RunRecord(json: $0) }
+        for r in records {
+            #expect(r.efficiency! <= r.target)
+            #expect(r.evaluations > 0 && r.uniqueArchitectures > 0 && !r.front.isEmpty && !r.bestSoFar.isEmpty)
+        }
+        let exhaustive = records.filter { $0.kind == .exhaustive }
+        #expect(exhaustive.allSatisfy { $0.evaluations == 486 && $0.runEvaluations == 486 })
+        for r in records where r.kind != .exhaustive {
+            let opt = exhaustive.first { $0.target == r.target }!.accuracy!
+            #expect(r.accuracy! <= opt + 1e-12)
+        }
+    }
+}
+
+/// The real MACs counter with the fake accuracy (no data files needed).
+struct MACsWithFakeAccuracy: PredictorProvider {
+    func accuracyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any AccuracyPredictor { RunnerFakeAccuracy() }
+    func efficiencyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any EfficiencyPredictor {
+        MACsPredictor(width: space.width)
+    }
 }

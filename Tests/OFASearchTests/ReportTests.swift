@@ -90,4 +90,33 @@ struct ReportTests {
         #expect(SVGChart.tickLabel(0.25, scale: .linear, ticks: [0, 0.25]) == "0.25")
         #expect(SVGChart.escape("a<b & \"c\"") == "a&lt;b &amp; &quot;c&quot;")
     }
+
+    @Test func multiTargetPartsReportSpeedupsByK() throws {
+        let folder = TempFolder()
+        folder.write("acc.json", "{}")
+        let yaml = """
+        name: multi
+        spaces: [{name: compofa-mbv3-w1.0, resolutions: [160]}]
+        accuracy: acc.json
+        efficiency: {kind: lut, path: acc.json}
+        strategies: {evolutionary: {population: 10}}
+        targets: [30, 40, 50]
+        multi: {modes: [independent, top-down], variants: [paper, improved], target_counts: [1, 3]}
+        seeds: [1, 2]
+        """
+        let paths = ManifestPaths(manifestDirectory: folder.path, projectRoot: folder.path, shared: .some(nil))
+        let m = try ManifestLoader(predictors: RunnerFakeProvider(), paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
+        let plan = RunPlan(manifest: m)
+        // (independent + top-down × 2 variants) × 2 counts × 2 seeds.
+        #expect(plan.runs.count == 12)
+        #expect(plan.runs.contains { $0.id == "main__compofa-mbv3-w1.0__evolutionary__top-down-paper-k3__s2__r0" })
+        _ = try ExperimentRunner(plan: plan, predictors: RunnerFakeProvider(), backend: RunnerFakeBackend(), output: folder.path + "/out").run()
+        let md = folder.read("out/report.md")
+        #expect(md.contains("**Speedup over independent search by number of targets K**"))
+        #expect(md.contains("| K | independent time (s) | top-down/paper | top-down/improved |"))
+        let perTarget = try #require(md.components(separatedBy: "### Per target").last)
+        #expect(perTarget.contains("independent K=3") && !perTarget.contains("independent K=1 |"))
+        let records = try JSONLines.read(path: folder.path + "/out/runs.jsonl") { try RunRecord(json: $0) }
+        #expect(records.filter { $0.variant == "paper" }.count == 2 * (1 + 3))
+    }
 }

@@ -48,7 +48,7 @@ public enum MarkdownReport {
                 md += "| \(t.series.space) | \(t.series.strategy) |\(mode(t.series)) \(t.samples) | \(pm(t.seconds, digits: 3)) | \(pm(t.evaluations, digits: 0)) | \(pm(t.unique, digits: 0)) | \(hits.map { percent($0) } ?? "–") | \(ratio(t.speedupTime)) | \(ratio(t.speedupEvaluations)) |\n"
             }
             md += "\n"
-            md += anatomy(report, part: part.name, totals: totals)
+            md += hasMulti ? multiTargetSpeedups(totals) : anatomy(report, part: part.name, totals: totals)
 
             // Best per space.
             let spaces = report.spaces(part: part.name)
@@ -73,7 +73,10 @@ public enum MarkdownReport {
 
             // Per target.
             md += "### Per target\n\n"
-            let cells = report.cells(part: part.name)
+            // Multi-target parts: the sweeps over all K targets (smaller K are in the speedup table).
+            let maxK = report.series(part: part.name).filter { $0.multi != "none" }.map(\.k).max()
+            if let maxK { md += "Sweeps over K = \(maxK) targets.\n\n" }
+            let cells = report.cells(part: part.name).filter { c in maxK.map { c.series.multi == "none" || c.series.k == $0 } ?? true }
             let hasRegret = cells.contains { $0.regret != nil }
             for target in report.targets(part: part.name) {
                 md += "**Target \(RunPlan.format(target, metric: metric)) \(unit)**\n\n"
@@ -96,6 +99,26 @@ public enum MarkdownReport {
             }
         }
         return md
+    }
+
+    /// Multi-target parts: per K, each warm-started mode's speedup over independent search, in
+    /// time and in evaluations (as the paper reports it, here as means over seeds).
+    static func multiTargetSpeedups(_ totals: [ExperimentReport.Totals]) -> String {
+        let ks = totals.map(\.series.k).reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }.sorted()
+        let modes = totals.map(\.series.multi).filter { $0 != "independent" && $0 != "none" }
+            .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        guard !modes.isEmpty else { return "" }
+        var md = "**Speedup over independent search by number of targets K** (time; evaluations in parentheses):\n\n"
+        md += "| K | independent time (s) | " + modes.joined(separator: " | ") + " |\n|---:|---:|" + String(repeating: "---:|", count: modes.count) + "\n"
+        for k in ks {
+            let base = totals.first { $0.series.k == k && $0.series.multi == "independent" }
+            md += "| \(k) | \(pm(base?.seconds, digits: 3)) | "
+            md += modes.map { m in
+                guard let t = totals.first(where: { $0.series.k == k && $0.series.multi == m }) else { return "–" }
+                return "\(ratio(t.speedupTime)) (\(ratio(t.speedupEvaluations)))"
+            }.joined(separator: " | ") + " |\n"
+        }
+        return md + "\n"
     }
 
     /// "What the speedup is made of": for each series faster than the baseline, the time ratio

@@ -211,6 +211,51 @@ struct RunnerTests {
             #expect(r.accuracy! <= opt + 1e-12)
         }
     }
+
+    @Test func projectedSpacesSearchOnTheProxyAndProjectTheirTime() throws {
+        let yaml = """
+        name: projected
+        spaces:
+          - name: compofa-mbv3-w1.0
+            resolutions: [160]
+            projection: {proxy: {kind: lut, path: acc.json}, samples: 5}
+        accuracy: acc.json
+        efficiency: measured
+        strategies: {random: {samples: 40}}
+        targets: [60]
+        """
+        let folder = TempFolder()
+        folder.write("acc.json", "{}")
+        let paths = ManifestPaths(manifestDirectory: folder.path, projectRoot: folder.path, shared: .some(nil))
+        let m = try ManifestLoader(predictors: ProjectionProvider(), paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
+        #expect(m.parts[0].spaces[0].projection?.samples == 5)
+        _ = try ExperimentRunner(plan: RunPlan(manifest: m), predictors: ProjectionProvider(), backend: RunnerFakeBackend(), output: folder.path + "/out").run()
+        let r = try #require(try JSONLines.read(path: folder.path + "/out/runs.jsonl") { try RunRecord(json: $0) }.first)
+        let projection = try #require(r.projection)
+        #expect(projection.secondsPerArchitecture >= 0.001)
+        #expect(r.runSeconds >= Double(r.runUniqueArchitectures) * projection.secondsPerArchitecture)
+        // The best subnet's cost is the real (slow) model's: 1.1 × the proxy's.
+        #expect(abs(r.efficiency! - 1.1 * projection.proxyCost) < 1e-9)
+        #expect(folder.read("out/report.md").contains("random *(projected)*"))
+        #expect(folder.read("out/runs.jsonl").contains("\"projected\":true"))
+    }
+}
+
+/// A slow cost model standing in for measured latency (1 ms per call).
+struct SlowCost: EfficiencyPredictor {
+    var name = "slow"
+    var metric: EfficiencyMetric { .latency }
+    func predictEfficiency(_ archs: [Architecture]) throws -> [Double] {
+        usleep(UInt32(1000 * archs.count))
+        return try RunnerFakeCost().predictEfficiency(archs).map { $0 * 1.1 }
+    }
+}
+
+struct ProjectionProvider: PredictorProvider {
+    func accuracyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any AccuracyPredictor { RunnerFakeAccuracy() }
+    func efficiencyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any EfficiencyPredictor {
+        reference.kind == .measured ? SlowCost() : RunnerFakeCost()
+    }
 }
 
 /// The real MACs counter with the fake accuracy (no data files needed).

@@ -86,6 +86,22 @@ public struct SpaceEntry: Sendable {
     public var strategies: [String]?
     public var accuracy: PredictorReference?
     public var efficiency: PredictorReference?
+    /// Runs the searches of this space on a proxy cost model and projects their time with the
+    /// real one (for predictors too slow to search with, such as measured latency).
+    public var projection: Projection?
+
+    /// `projection: {proxy: cpu-lut-w1.0, samples: 20}`: the search runs with `proxy` as its
+    /// efficiency predictor; its time is projected as the search's own time plus, for every
+    /// distinct architecture it evaluated, the real predictor's cost per architecture, measured
+    /// on `samples` random subnets of the space. The best subnets' costs are the real predictor's.
+    public struct Projection: Sendable {
+        public var proxy: PredictorReference
+        public var samples: Int
+        public init(proxy: PredictorReference, samples: Int = 20) {
+            self.proxy = proxy
+            self.samples = samples
+        }
+    }
 
     public init(name: String, resolutions: [Int]? = nil, strategies: [String]? = nil,
                 accuracy: PredictorReference? = nil, efficiency: PredictorReference? = nil) {
@@ -108,6 +124,10 @@ public struct SpaceEntry: Sendable {
         if let strategies { fields.append(("strategies", .array(strategies.map { .string($0) }))) }
         if let accuracy { fields.append(("accuracy", accuracy.resolvedJSON(machineIndependent: machineIndependent))) }
         if let efficiency { fields.append(("efficiency", efficiency.resolvedJSON(machineIndependent: machineIndependent))) }
+        if let projection {
+            fields.append(("projection", .object([("proxy", projection.proxy.resolvedJSON(machineIndependent: machineIndependent)),
+                                                  ("samples", .int(projection.samples))])))
+        }
         return .object(fields)
     }
 }

@@ -69,7 +69,12 @@ public struct ExperimentRunner: Sendable {
             let space = try entry.makeSpace()
             let accuracy = try predictors.accuracyPredictor(part.accuracy(for: entry), space: space)
             let efficiency = try predictors.efficiencyPredictor(part.efficiency(for: entry), space: space)
-            contexts[run.partIndex, default: [:]][run.spaceIndex] = RunContext(space: space, accuracy: accuracy, efficiency: efficiency)
+            var context = RunContext(space: space, accuracy: accuracy, efficiency: efficiency)
+            if let projection = entry.projection {
+                context.proxy = try predictors.efficiencyPredictor(projection.proxy, space: space)
+                context.secondsPerArchitecture = try ArchitectureCost.measure(efficiency, space: space, samples: projection.samples, seed: 0)
+            }
+            contexts[run.partIndex, default: [:]][run.spaceIndex] = context
         }
 
         let loaded = contexts
@@ -86,7 +91,7 @@ public struct ExperimentRunner: Sendable {
                 let context = loaded[run.partIndex]![run.spaceIndex]!
                 progress.started(run.id)
                 do {
-                    let request = SearchRequest(space: context.space, accuracy: context.accuracy, efficiency: context.efficiency,
+                    let request = SearchRequest(space: context.space, accuracy: context.accuracy, efficiency: context.proxy ?? context.efficiency,
                                                 strategy: run.strategy, targets: run.targets, mode: run.mode, variant: run.variant, multi: part.multi,
                                                 seed: run.runSeed)
                     let t0 = clock.now
@@ -95,7 +100,10 @@ public struct ExperimentRunner: Sendable {
                     guard outcome.targets.count == run.targets.count else {
                         throw RunnerError.backend("returned \(outcome.targets.count) results for \(run.targets.count) targets")
                     }
-                    let records = RunRecord.records(run: run, outcome: outcome, metric: context.efficiency.metric, seconds: seconds)
+                    var records = RunRecord.records(run: run, outcome: outcome, metric: context.efficiency.metric, seconds: seconds)
+                    if let cost = context.secondsPerArchitecture {
+                        records = try records.map { try $0.projected(secondsPerArchitecture: cost, realCost: context.efficiency) }
+                    }
                     try AtomicFile.write(records.map { $0.json.rendered() + "\n" }.joined(), to: layout.runFile(run.id))
                     progress.finished(run.id, ok: true)
                 } catch {
@@ -118,6 +126,9 @@ private struct RunContext: Sendable {
     var space: any SearchSpace
     var accuracy: any AccuracyPredictor
     var efficiency: any EfficiencyPredictor
+    /// The cost model a projected space searches with, and the real one's seconds per architecture.
+    var proxy: (any EfficiencyPredictor)?
+    var secondsPerArchitecture: Double?
 }
 
 /// Hands out run positions to worker threads.

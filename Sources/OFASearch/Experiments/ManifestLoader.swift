@@ -28,7 +28,7 @@ public struct ManifestLoader: Sendable {
 
     static let topKeys = ["name", "description", "jobs", "parts"] + partKeys.filter { $0 != "name" }
     static let partKeys = ["name", "notes", "spaces", "accuracy", "efficiency", "strategies", "targets", "multi", "seeds", "repeats", "baseline"]
-    static let spaceKeys = ["name", "resolutions", "strategies", "accuracy", "efficiency"]
+    static let spaceKeys = ["name", "resolutions", "strategies", "accuracy", "efficiency", "projection"]
     static let multiKeys = ["mode", "modes", "variant", "variants", "warm_generations", "target_counts"]
 
     /// Loads the manifest at `path`.
@@ -258,6 +258,18 @@ public struct ManifestLoader: Sendable {
                 }
                 if let a = f["accuracy"] { entry.accuracy = reader.predictor(a, "\(what).accuracy") }
                 if let e = f["efficiency"] { entry.efficiency = reader.predictor(e, "\(what).efficiency") }
+                if let pn = f["projection"], let pf = reader.fields(pn, allowed: ["proxy", "samples"], what: "\(what).projection") {
+                    if let proxyNode = pf["proxy"] {
+                        if let proxy = reader.predictor(proxyNode, "\(what).projection.proxy") {
+                            if proxy.kind == .mlp || proxy.kind == .measured {
+                                reader.issue(proxyNode, "\(what).projection.proxy: '\(proxy.spelled)' must be a fast efficiency predictor (a table, an XGBoost latency model or macs)")
+                            }
+                            entry.projection = .init(proxy: proxy, samples: pf["samples"].flatMap { reader.int($0, "\(what).projection.samples", atLeast: 1) } ?? 20)
+                        }
+                    } else {
+                        reader.issue(pn, "\(what).projection needs a 'proxy' efficiency predictor")
+                    }
+                }
             } else {
                 guard let name = reader.string(n, what) else { continue }
                 entry = SpaceEntry(name: name)
@@ -354,17 +366,30 @@ public struct ManifestLoader: Sendable {
                     reader.issue(field("accuracy"), "accuracy: cannot load '\(part.accuracy(for: space).spelled)' for \(space.name): \(error)")
                 }
                 let efficiency: any EfficiencyPredictor
+                let reference = space.projection?.proxy ?? part.efficiency(for: space)
                 do {
-                    efficiency = try predictors.efficiencyPredictor(part.efficiency(for: space), space: searchSpace)
+                    if space.projection != nil {
+                        _ = try predictors.efficiencyPredictor(part.efficiency(for: space), space: searchSpace)
+                    }
+                    // A projected space searches with its proxy: the targets must fit the proxy.
+                    efficiency = try predictors.efficiencyPredictor(reference, space: searchSpace)
                 } catch {
                     reader.issue(field("efficiency"), "efficiency: cannot load '\(part.efficiency(for: space).spelled)' for \(space.name): \(error)")
                     continue
                 }
                 var cheapest: (cost: Double, resolution: Int)?
                 do {
-                    // The engine's own feasible range, so validation refuses exactly what the search would.
-                    let range = try Evaluator(accuracy: NoAccuracy(), efficiency: efficiency).feasibleRange(in: searchSpace)
-                    cheapest = (range.minimum, range.cheapest.resolution)
+                    if reference.kind == .measured {
+                        // Measuring is slow: price only the smallest subnet at each resolution.
+                        for r in searchSpace.resolutions {
+                            let cost = try efficiency.predictEfficiency(searchSpace.smallest(resolution: r))
+                            if cheapest == nil || cost < cheapest!.cost { cheapest = (cost, r) }
+                        }
+                    } else {
+                        // The engine's own feasible range, so validation refuses exactly what the search would.
+                        let range = try Evaluator(accuracy: NoAccuracy(), efficiency: efficiency).feasibleRange(in: searchSpace)
+                        cheapest = (range.minimum, range.cheapest.resolution)
+                    }
                 } catch {
                     reader.issue(field("efficiency"), "efficiency: '\(part.efficiency(for: space).spelled)' cannot price \(space.name): \(error)")
                     continue

@@ -25,6 +25,8 @@ public struct PlanIndex: Codable, Sendable, Equatable {
         public var baselineStrategy: String
         public var accuracy: [String: String]
         public var efficiency: [String: String]
+        /// Space → proxy predictor, for spaces whose searches are projected.
+        public var projections: [String: String]?
     }
 
     public init(plan: RunPlan, shard: (index: Int, count: Int)?) {
@@ -38,7 +40,8 @@ public struct PlanIndex: Codable, Sendable, Equatable {
             Part(name: p.name, notes: p.notes, metric: p.metric.rawValue, targets: p.targets, spaces: p.spaces.map(\.name),
                  strategies: p.strategies.map(\.label), baselineSpace: p.baseline.space, baselineStrategy: p.baseline.strategy,
                  accuracy: Dictionary(uniqueKeysWithValues: p.spaces.map { ($0.name, p.accuracy(for: $0).spelled) }),
-                 efficiency: Dictionary(uniqueKeysWithValues: p.spaces.map { ($0.name, p.efficiency(for: $0).spelled) }))
+                 efficiency: Dictionary(uniqueKeysWithValues: p.spaces.map { ($0.name, p.efficiency(for: $0).spelled) }),
+                 projections: Dictionary(uniqueKeysWithValues: p.spaces.compactMap { s in s.projection.map { (s.name, $0.proxy.spelled) } }))
         }
         self.shard = shard.map { "\($0.index)/\($0.count)" }
     }

@@ -40,6 +40,10 @@ public struct RunRecord: Sendable {
     public var arch: Architecture?
     public var bestSoFar: [CurvePoint]
     public var front: [FrontPoint]
+    /// Set when the search ran on a proxy cost model and its time is projected (see
+    /// ``SpaceEntry/Projection``): the proxy's cost of the best subnet and the real predictor's
+    /// measured cost per architecture (seconds).
+    public var projection: (proxyCost: Double, secondsPerArchitecture: Double)?
 
     /// The records of one finished run, one per target, in the run's target order.
     public static func records(run: PlannedRun, outcome: SearchOutcome, metric: EfficiencyMetric, seconds: Double) -> [RunRecord] {
@@ -54,6 +58,18 @@ public struct RunRecord: Sendable {
                       runUniqueArchitectures: outcome.uniqueArchitectures, runSeconds: seconds, arch: t.arch,
                       bestSoFar: steps(t.bestSoFar), front: FrontPoint.paretoFront(t.front))
         }
+    }
+
+    /// This record of a search run on a proxy cost model, with its time projected for the real
+    /// one: each distinct architecture evaluated costs `secondsPerArchitecture` more, and the best
+    /// subnet's cost is the real predictor's.
+    func projected(secondsPerArchitecture cost: Double, realCost: any EfficiencyPredictor) throws -> RunRecord {
+        var r = self
+        r.projection = (efficiency ?? .nan, cost)
+        if let arch { r.efficiency = try realCost.predictEfficiency(arch) }
+        r.seconds += Double(uniqueArchitectures) * cost
+        r.runSeconds += Double(runUniqueArchitectures) * cost
+        return r
     }
 
     /// A best-so-far curve reduced to its steps (the first point, every improvement, the last).
@@ -79,7 +95,8 @@ public struct RunRecord: Sendable {
             ("arch", arch?.json ?? .null),
             ("best_so_far", .array(bestSoFar.map { .array([.int($0.evaluations), .double($0.accuracy)]) })),
             ("front", .array(front.map { .array([.double($0.efficiency), .double($0.accuracy)]) })),
-        ])
+            ("projected", .bool(projection != nil)),
+        ] + (projection.map { [("proxy_cost", .double($0.proxyCost)), ("seconds_per_architecture", .double($0.secondsPerArchitecture))] } ?? []))
     }
 
     /// Reads a line written by ``json``; errors name the key.
@@ -121,6 +138,7 @@ public struct RunRecord: Sendable {
         }
         bestSoFar = try pairs("best_so_far").map { CurvePoint(evaluations: Int($0.0), accuracy: $0.1) }
         front = try pairs("front").map { FrontPoint(efficiency: $0.0, accuracy: $0.1) }
+        if let p = obj["proxy_cost"]?.doubleValue, let s = obj["seconds_per_architecture"]?.doubleValue { projection = (p, s) }
     }
 
     init(run: String, index: Int, part: String, space: String, strategy: String, kind: StrategySpec.Kind, multi: String,

@@ -178,6 +178,9 @@ public struct ExperimentReport: Sendable {
         }
     }
 
+    /// Whether a series' searches ran on a proxy cost model with projected times.
+    public func isProjected(_ s: Series) -> Bool { records(s).contains { $0.projection != nil } }
+
     /// The spaces of a part with results, in plan order.
     public func spaces(part: String) -> [String] {
         series(part: part).map(\.space).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }

@@ -45,9 +45,15 @@ public enum MarkdownReport {
             md += "|---|---|\(modeRule)---:|---:|---:|---:|---:|---:|---:|\n"
             for t in totals {
                 let hits = (t.evaluations?.mean).flatMap { e in t.unique.map { e > 0 ? 1 - $0.mean / e : 0 } }
-                md += "| \(t.series.space) | \(t.series.strategy) |\(mode(t.series)) \(t.samples) | \(pm(t.seconds, digits: 3)) | \(pm(t.evaluations, digits: 0)) | \(pm(t.unique, digits: 0)) | \(hits.map { percent($0) } ?? "–") | \(ratio(t.speedupTime)) | \(ratio(t.speedupEvaluations)) |\n"
+                md += "| \(t.series.space) | \(strategyLabel(report, t.series)) |\(mode(t.series)) \(t.samples) | \(pm(t.seconds, digits: 3)) | \(pm(t.evaluations, digits: 0)) | \(pm(t.unique, digits: 0)) | \(hits.map { percent($0) } ?? "–") | \(ratio(t.speedupTime)) | \(ratio(t.speedupEvaluations)) |\n"
             }
             md += "\n"
+            for t in totals where report.isProjected(t.series) {
+                let cost = report.records(t.series).compactMap { $0.projection?.secondsPerArchitecture }.first ?? .nan
+                md += "*projected*: \(t.series.label) ran its search on `\(part.projections?[t.series.space] ?? "a proxy")` instead of `\(part.efficiency[t.series.space] ?? "?")`; "
+                md += "its time is the search's own plus \(String(format: "%.3f", cost)) s (the real predictor's measured cost per architecture) for each distinct architecture it evaluated, "
+                md += "and the costs shown for its best subnets are the real predictor's. Not a measurement of that search.\n\n"
+            }
             md += hasMulti ? multiTargetSpeedups(totals) : anatomy(report, part: part.name, totals: totals)
 
             // Best per space.
@@ -85,7 +91,7 @@ public enum MarkdownReport {
                 md += "|---|---|\(modeRule)---:|---:|---:|---:|---:|---:|---:|---:|" + (hasRegret ? "---:|---:|\n" : "\n")
                 for c in cells where c.target == target {
                     let acc = c.accuracy.map { a in c.runs > 1 ? "\(pct(a.mean)) ± \(String(format: "%.2f", a.std * 100))" : pct(a.mean) } ?? "infeasible"
-                    md += "| \(c.series.space) | \(c.series.strategy) |\(mode(c.series)) \(c.runs)\(c.feasible < c.runs ? " (\(c.runs - c.feasible) infeasible)" : "") | \(acc) | \(c.best.map { pct($0.accuracy) } ?? "–") | \(c.efficiency.map { cost($0.mean, metric) } ?? "–") | \(pm(c.seconds, digits: 3)) | \(pm(c.evaluations, digits: 0)) | \(pm(c.unique, digits: 0)) | \(ratio(c.speedupTime)) |"
+                    md += "| \(c.series.space) | \(strategyLabel(report, c.series)) |\(mode(c.series)) \(c.runs)\(c.feasible < c.runs ? " (\(c.runs - c.feasible) infeasible)" : "") | \(acc) | \(c.best.map { pct($0.accuracy) } ?? "–") | \(c.efficiency.map { cost($0.mean, metric) } ?? "–") | \(pm(c.seconds, digits: 3)) | \(pm(c.evaluations, digits: 0)) | \(pm(c.unique, digits: 0)) | \(ratio(c.speedupTime)) |"
                     if hasRegret {
                         md += " \(c.regret.map { String(format: "%.3f", $0.mean) } ?? "–") | \(c.optimumHits.map { "\($0)/\(c.runs)" } ?? "–") |"
                     }
@@ -168,6 +174,9 @@ public enum MarkdownReport {
         var i = digits.count - 3
         while i > 0 { digits.insert(",", at: i); i -= 3 }
         return String(digits)
+    }
+    static func strategyLabel(_ report: ExperimentReport, _ s: ExperimentReport.Series) -> String {
+        report.isProjected(s) ? "\(s.strategy) *(projected)*" : s.strategy
     }
     static func modeLabel(_ s: ExperimentReport.Series) -> String { s.multi == "none" ? "single" : "\(s.multi) K=\(s.k)" }
     static func pct(_ fraction: Double) -> String { String(format: "%.2f", fraction * 100) }

@@ -183,7 +183,20 @@ final class ManifestReader {
         let spelled: String
         let valueNode: Node
         if case .mapping = node {
-            guard let f = fields(node, allowed: ["kind", "path"], what: what) else { return nil }
+            guard let f = fields(node, allowed: ["kind", "path", "clock"], what: what) else { return nil }
+            var clock: String?
+            if let c = f["clock"] {
+                guard let name = string(c, "\(what).clock") else { return nil }
+                guard ["wall", "thread-cpu"].contains(name) else {
+                    issue(c, "\(what).clock: unknown clock '\(name)'; known clocks: wall, thread-cpu")
+                    return nil
+                }
+                guard f["kind"]?.scalar?.string == "measured" else {
+                    issue(c, "\(what).clock applies to 'kind: measured' only")
+                    return nil
+                }
+                clock = name
+            }
             if let k = f["kind"] {
                 guard let name = string(k, "\(what).kind") else { return nil }
                 guard let parsed = PredictorReference.Kind(rawValue: name) else {
@@ -198,7 +211,7 @@ final class ManifestReader {
                 spelled = s
                 valueNode = p
             } else if let kind, kind == .macs || kind == .measured {
-                return PredictorReference(kind: kind, spelled: kind.rawValue)
+                return PredictorReference(kind: kind, spelled: kind.rawValue + (clock.map { " (\($0) clock)" } ?? ""), clock: clock)
             } else {
                 issue(node, "\(what) needs a 'path'")
                 return nil

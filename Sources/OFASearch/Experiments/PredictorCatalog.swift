@@ -27,7 +27,9 @@ public final class PredictorCatalog: PredictorProvider, @unchecked Sendable {
     public init() {}
 
     private func key(_ r: PredictorReference, _ space: any SearchSpace) -> String {
-        "\(r.kind.rawValue)|\(r.path ?? r.spelled)|\(space.description)"
+        // One measured predictor (one cache of measurements) per width and clock.
+        if r.kind == .measured { return "measured|\(r.clock ?? "wall")|\(space.width.name)" }
+        return "\(r.kind.rawValue)|\(r.path ?? r.spelled)|\(space.description)"
     }
 
     public func accuracyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any AccuracyPredictor {
@@ -59,7 +61,8 @@ public final class PredictorCatalog: PredictorProvider, @unchecked Sendable {
         switch reference.kind {
         case .lut: p = try LatencyTable(contentsOf: try path(reference), for: space)
         case .macs: p = MACsPredictor(width: space.width)
-        case .measured: p = MeasuredLatencyPredictor(width: space.width)
+        case .measured:
+            p = MeasuredLatencyPredictor(width: space.width, clock: reference.clock.flatMap(Stopwatch.init(rawValue:)) ?? .wall)
         case .xgboost:
             let model = try XGBoostModel(directory: try path(reference), kind: .latency)
             try Self.check(model, covers: space, reference: reference)

@@ -23,11 +23,15 @@ public struct PredictorReference: Sendable, Hashable {
     public var spelled: String
     /// Absolute path of the file or folder; nil for kinds without a file.
     public var path: String?
+    /// Measured latency: the clock, `wall` (default; a quiet machine) or `thread-cpu` (a machine
+    /// shared with other jobs, as the committed CPU table was profiled).
+    public var clock: String?
 
-    public init(kind: Kind, spelled: String, path: String? = nil) {
+    public init(kind: Kind, spelled: String, path: String? = nil, clock: String? = nil) {
         self.kind = kind
         self.spelled = spelled
         self.path = path
+        self.clock = clock
     }
 
     /// The metric an efficiency predictor of this kind reports.
@@ -36,6 +40,7 @@ public struct PredictorReference: Sendable, Hashable {
     func resolvedJSON(machineIndependent: Bool) -> JSONValue {
         var fields: [(String, JSONValue)] = [("kind", .string(kind.rawValue)), ("spelled", .string(spelled))]
         if !machineIndependent, let path { fields.append(("path", .string(path))) }
+        if let clock { fields.append(("clock", .string(clock))) }
         return .object(fields)
     }
 }

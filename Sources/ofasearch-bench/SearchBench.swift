@@ -48,11 +48,17 @@ enum SearchBench {
         let perRow100 = try rowCost(mlp, batch: 100, rng: &rng)
         let perRowOwn = try rowCost(mlp, batch: max(1, Int((rows / batches).rounded())), rng: &rng)
         let lutCost = lookupCost(lut, space: space, rng: &rng)
+        // The search's own batches (sizes in order), replayed on fresh random subnets with
+        // nothing else running: the predictor's compute bound for this search.
+        let oneRun = Array(timed.batchSizes.prefix(timed.batchSizes.count / Int(runs)))
+        let replay = try replayCost(mlp, sizes: oneRun, rng: &rng)
         let engine = meanCPU - predictorCPU - Double(r.counts.efficiencyRequests) * lutCost
         print(String(format: "  MLP: %.2f µs/row at batch 100, %.2f µs/row at batch %.0f; LUT: %.3f µs/look-up",
                      perRow100 * 1e6, perRowOwn * 1e6, (rows / batches).rounded(), lutCost * 1e6))
-        print(String(format: "  bound without memoization (OFA's 50,100 evaluations × batch-100 row cost): %.3f s → search is %.1fx faster than that bound",
-                     Double(r.evaluations) * perRow100, Double(r.evaluations) * perRow100 / best))
+        print(String(format: "  bound without memoization (OFA's %d evaluations × batch-100 row cost): %.3f s CPU → the search takes %.2fx of it",
+                     r.evaluations, Double(r.evaluations) * perRow100, meanCPU / (Double(r.evaluations) * perRow100)))
+        print(String(format: "  compute bound: the search's %d MLP batches replayed alone take %.3f s CPU → the search (%.3f s CPU) is %.2fx that bound",
+                     oneRun.count, replay, meanCPU, meanCPU / replay))
         print(String(format: "  bound with memoization (unique rows × row cost at the search's batch size): %.3f s; CPU time in the MLP %.3f s (%.0f%% of the search's CPU; wall %.3f s), latency look-ups ≈ %.3f s, engine rest ≈ %.3f s",
                      rows * perRowOwn, predictorCPU, 100 * predictorCPU / meanCPU, predictorSeconds, Double(r.counts.efficiencyRequests) * lutCost, engine))
 
@@ -71,6 +77,19 @@ enum SearchBench {
         let s = threadCPU() - start
         if sink.isNaN { print("") }
         return s / Double(reps * batch)
+    }
+
+    /// CPU seconds to predict batches of the given sizes (best of 3).
+    static func replayCost(_ mlp: MLPAccuracyPredictor, sizes: [Int], rng: inout SeededGenerator) throws -> Double {
+        let space = OFASpace(width: .w1_2, resolutions: resolutions)
+        let batches = sizes.map { n in (0..<n).map { _ in space.sample(using: &rng) } }
+        var best = Double.infinity
+        for _ in 0..<3 {
+            let start = threadCPU()
+            for b in batches { _ = try mlp.predictAccuracy(b) }
+            best = min(best, threadCPU() - start)
+        }
+        return best
     }
 
     static func lookupCost(_ lut: LatencyTable, space: any SearchSpace, rng: inout SeededGenerator) -> Double {
@@ -173,14 +192,16 @@ final class TimedAccuracy: AccuracyPredictor, @unchecked Sendable {
     private(set) var cpu = 0.0
     private(set) var calls = 0
     private(set) var rows = 0
+    /// Batch sizes of the last `reset` period, in order.
+    private(set) var batchSizes: [Int] = []
 
     init(_ inner: any AccuracyPredictor) { self.inner = inner }
 
-    func reset() { seconds = 0; cpu = 0; calls = 0; rows = 0 }
+    func reset() { seconds = 0; cpu = 0; calls = 0; rows = 0; batchSizes = [] }
 
     func predictAccuracy(_ archs: [Architecture]) throws -> [Double] {
         let start = ContinuousClock.now, cpu0 = SearchBench.threadCPU()
-        defer { seconds += SearchBench.seconds(since: start); cpu += SearchBench.threadCPU() - cpu0; calls += 1; rows += archs.count }
+        defer { seconds += SearchBench.seconds(since: start); cpu += SearchBench.threadCPU() - cpu0; calls += 1; rows += archs.count; batchSizes.append(archs.count) }
         return try inner.predictAccuracy(archs)
     }
 }

@@ -51,6 +51,14 @@ import Testing
         #expect(zip(front.members, front.members.dropFirst()).allSatisfy { $0.efficiency < $1.efficiency && $0.accuracy < $1.accuracy })
     }
 
+    @Test func hypervolumeOfAStaircase() {
+        let arch = OFASpace(width: .w1_2, resolutions: [224]).smallest(resolution: 224)
+        let front = ParetoFront([Candidate(arch: arch, accuracy: 0.5, efficiency: 1), Candidate(arch: arch, accuracy: 0.8, efficiency: 3)])
+        // (3 - 1) × (0.5 - 0.4) + (5 - 3) × (0.8 - 0.4)
+        #expect(abs(front.hypervolume(maxCost: 5, minAccuracy: 0.4) - 1.0) < 1e-12)
+        #expect(front.best(within: 2)?.accuracy == 0.5 && front.best(within: 0.5) == nil)
+    }
+
     @Test func feasibleRangeOfAMonotoneCostIsTheSmallestSubnet() throws {
         let p = try problem("ofa-mbv3-w1.2", budget: 10)
         let range = try p.feasibleRange()
@@ -119,7 +127,7 @@ import Testing
     }
 
     @Test func sameSeedSameBytesAtAnyThreadCount() throws {
-        for name in ["ofa-mbv3-w1.2", "compofa-elastic-mbv3-w1.2"] {
+        for name in ["ofa-mbv3-w1.2", "compofa-elastic-mbv3-w1.2", "compofa-mbv3-w1.2"] {
             let ea = EvolutionarySearch(population: 30, generations: 20)
             let one = try ea.search(try problem(name, budget: 25, threads: 1), seed: 7).timelessJSON()
             let two = try ea.search(try problem(name, budget: 25, threads: 2), seed: 7).timelessJSON()
@@ -127,6 +135,11 @@ import Testing
             #expect(one == two && one == four)
             let other = try ea.search(try problem(name, budget: 25, threads: 1), seed: 8).timelessJSON()
             #expect(one != other)
+            let ex = ExhaustiveSearch()
+            if name.hasPrefix("compofa-mbv3") {
+                #expect(try ex.search(try problem(name, budget: 25, threads: 1), budgets: [15, 25], seed: 0).map { $0.timelessJSON() }
+                        == ex.search(try problem(name, budget: 25, threads: 3), budgets: [15, 25], seed: 0).map { $0.timelessJSON() })
+            }
             let rs = RandomSearch(samples: 500)
             #expect(try rs.search(try problem(name, budget: 25, threads: 1), seed: 7).timelessJSON()
                     == rs.search(try problem(name, budget: 25, threads: 3), seed: 7).timelessJSON())
@@ -234,5 +247,13 @@ import Testing
         let pop = [0.5, 0.7, 0.5, 0.7, 0.6].enumerated().map { Candidate(arch: arch, accuracy: $1, efficiency: Double($0)) }
         // Python: sorted(pop, key=acc)[::-1] puts the later of equal entries first.
         #expect(TopKSelection().select(pop, count: 4).map(\.efficiency) == [3, 1, 4, 2])
+        // Against a full sort, with many ties.
+        var rng = SeededGenerator(seed: 12)
+        for _ in 0..<200 {
+            let n = Int.random(in: 1..<130, using: &rng), k = Int.random(in: 1..<40, using: &rng)
+            let p = (0..<n).map { Candidate(arch: arch, accuracy: Double(Int.random(in: 0..<8, using: &rng)), efficiency: Double($0)) }
+            let sorted = p.indices.sorted { p[$0].accuracy > p[$1].accuracy || (p[$0].accuracy == p[$1].accuracy && $0 > $1) }
+            #expect(TopKSelection().select(p, count: k).map(\.efficiency) == sorted.prefix(k).map { Double($0) })
+        }
     }
 }

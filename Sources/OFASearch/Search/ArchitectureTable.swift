@@ -34,9 +34,13 @@ struct ArchitectureTable<Value> {
 
     @inline(__always)
     static func same(_ a: Architecture, _ b: Architecture) -> Bool {
-        a.resolution == b.resolution
+        let ka = unsafeBitCast(a.kernelSizes, to: SIMD4<UInt64>.self), kb = unsafeBitCast(b.kernelSizes, to: SIMD4<UInt64>.self)
+        let ea = unsafeBitCast(a.expandRatios, to: SIMD4<UInt64>.self), eb = unsafeBitCast(b.expandRatios, to: SIMD4<UInt64>.self)
+        // Lanes 20..<32 are always zero, so the first three words decide.
+        return a.resolution == b.resolution
             && unsafeBitCast(a.depths, to: UInt64.self) == unsafeBitCast(b.depths, to: UInt64.self)
-            && all(a.kernelSizes .== b.kernelSizes) && all(a.expandRatios .== b.expandRatios)
+            && ka[0] == kb[0] && ka[1] == kb[1] && ka[2] == kb[2]
+            && ea[0] == eb[0] && ea[1] == eb[1] && ea[2] == eb[2]
     }
 
     /// Index of `arch`'s entry, or nil.

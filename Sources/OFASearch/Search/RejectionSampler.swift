@@ -2,6 +2,10 @@
 /// budget (OFA's rejection loop, bounded), then a constructive ``ShrinkRepair`` of the last draw.
 struct RejectionSampler {
     let problem: SearchProblem
+    // The hot path reads these rather than `problem`, whose existential space would be copied
+    // (retained and released) on every access.
+    private let evaluator: Evaluator
+    private let budget: Double
     let range: FeasibleRange
     let maxTries: Int
     let repair: ShrinkRepair
@@ -10,6 +14,8 @@ struct RejectionSampler {
 
     init(problem: SearchProblem, range: FeasibleRange, maxTries: Int, repair: ShrinkRepair = ShrinkRepair()) {
         self.problem = problem
+        self.evaluator = problem.evaluator
+        self.budget = problem.budget
         self.range = range
         self.maxTries = max(1, maxTries)
         self.repair = repair
@@ -20,11 +26,10 @@ struct RejectionSampler {
     /// a few parents repeat; fresh samples of a large space do not).
     mutating func draw(remember: Bool = true, using rng: inout SeededGenerator,
                        _ make: (inout SeededGenerator) -> Architecture) throws -> (arch: Architecture, cost: Double) {
-        let budget = problem.budget
         var candidate = make(&rng)
         var tries = 1
         while true {
-            let cost = try problem.evaluator.efficiency(of: candidate, remember: remember)
+            let cost = try evaluator.efficiency(of: candidate, remember: remember)
             if cost <= budget { return (candidate, cost) }
             rejected += 1
             if tries == maxTries { break }
@@ -36,8 +41,8 @@ struct RejectionSampler {
 
     /// `arch` itself when it fits, else repaired.
     mutating func fit(_ arch: Architecture, using rng: inout SeededGenerator) throws -> (arch: Architecture, cost: Double) {
-        let cost = try problem.evaluator.efficiency(of: arch)
-        if cost <= problem.budget { return (arch, cost) }
+        let cost = try evaluator.efficiency(of: arch)
+        if cost <= budget { return (arch, cost) }
         repaired += 1
         return try repair.repair(arch, problem: problem, range: range, using: &rng)
     }

@@ -3,17 +3,18 @@ import Foundation
 import OFASearch
 
 /// Engine speed: GFLOP/s achieved per layer type against the OpenBLAS SGEMM peak measured in the
-/// same run (one thread), plus whole subnets.
+/// same run (one thread, thread-CPU clock), plus whole subnets.
 enum EngineBench {
-    /// Median milliseconds of `body` over repeated calls filling about `seconds`.
+    /// Median thread-CPU milliseconds of `body` over repeated calls filling about `seconds` (the
+    /// thread-CPU clock leaves out time other jobs get on a shared machine; see `Stopwatch`).
     static func time(seconds: Double = 0.3, _ body: () -> Void) -> Double {
         body()
         var samples: [Double] = []
         let start = Stopwatch.now()
         repeat {
-            let t0 = Stopwatch.now()
+            let t0 = Stopwatch.threadCPU.now()
             body()
-            samples.append(Stopwatch.milliseconds(since: t0))
+            samples.append(Stopwatch.threadCPU.milliseconds(since: t0))
         } while Double(Stopwatch.now() &- start) * 1e-9 < seconds || samples.count < 5
         return LatencyStats.median(samples)
     }
@@ -113,13 +114,26 @@ enum EngineBench {
             row("network \(name)", flops: net.plan.flops, ms: ms, peak: peak)
         }
 
+        // The two clocks on the same passes: the fastest of 30 is (nearly) free of preemption, so on
+        // a shared machine the minima should agree while the medians may not.
+        let check = EngineNetwork(architecture: space.smallest(resolution: 176), width: .w1_0, seed: 2)
+        check.forward()
+        var wall: [Double] = [], cpu: [Double] = []
+        for _ in 0..<30 {
+            let w0 = Stopwatch.wall.now(), c0 = Stopwatch.threadCPU.now()
+            check.forward()
+            cpu.append(Stopwatch.threadCPU.milliseconds(since: c0)); wall.append(Stopwatch.wall.milliseconds(since: w0))
+        }
+        print(String(format: "clocks, smallest r176 x30: wall min %.4f / median %.4f ms; thread-cpu min %.4f / median %.4f ms",
+                     wall.min()!, LatencyStats.median(wall), cpu.min()!, LatencyStats.median(cpu)))
+
         print("-- largest r224, layer by layer inside the network (median of 20 runs)")
         let net = EngineNetwork(architecture: space.largest(resolution: 224), width: .w1_0, seed: 1)
         var times = [Double](repeating: 0, count: net.layers.count)
         var perLayer = [[Double]](repeating: [], count: net.layers.count)
         net.forward()
         for _ in 0..<20 {
-            net.timedForward(layerTimes: &times)
+            net.timedForward(layerTimes: &times, clock: .threadCPU)
             for i in times.indices { perLayer[i].append(times[i]) }
         }
         for (spec, t) in zip(net.plan.layers, perLayer) {

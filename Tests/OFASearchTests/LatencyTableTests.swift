@@ -59,6 +59,10 @@ import Testing
         try table.write(to: dir + "/all.yaml")
         let single = try ProfiledLatencyTable(contentsOf: dir + "/all.yaml")
         #expect(single.entries == table.entries)
+        let singlePredictor = try LatencyTable(contentsOf: dir + "/all.yaml", for: space)
+        for arch in try space.enumerate() {
+            #expect(try singlePredictor.latency(arch) == predictor.latency(arch))
+        }
     }
 
     @Test(.enabled(if: TestData.available, TestData.skipReason))
@@ -88,17 +92,18 @@ import Testing
         }
     }
 
-    /// The committed CPU table covers every w1.0 space at every resolution, for both readers.
-    @Test(arguments: ["ofa-mbv3-w1.0", "compofa-mbv3-w1.0", "compofa-elastic-mbv3-w1.0"])
-    func committedTableCoversW10Spaces(space name: String) throws {
-        let path = TestData.packageRoot + "/predictors/cpu-lut-w1.0"
+    /// The committed CPU tables cover every space of their width at every resolution, for both readers.
+    @Test(arguments: ["ofa-mbv3-w1.0", "compofa-mbv3-w1.0", "compofa-elastic-mbv3-w1.0",
+                      "ofa-mbv3-w1.2", "compofa-mbv3-w1.2", "compofa-elastic-mbv3-w1.2"])
+    func committedTablesCoverTheirSpaces(space name: String) throws {
         let space = try SpaceCatalog.space(named: name)
+        let path = TestData.packageRoot + "/predictors/cpu-lut-\(space.width.name)"
         let predictor = try LatencyTable(contentsOf: path, for: space)
         let table = try ProfiledLatencyTable(contentsOf: path)
         var rng = SeededGenerator(seed: 9)
         for _ in 0..<200 {
             let arch = space.sample(using: &rng)
-            let a = try predictor.latency(arch), b = try table.latency(of: NetworkPlan(architecture: arch, width: .w1_0))
+            let a = try predictor.latency(arch), b = try table.latency(of: NetworkPlan(architecture: arch, width: space.width))
             #expect(abs(a - b) <= 1e-9 * b && b > 0.5 && b < 100, "\(arch): \(a) vs \(b)")
         }
     }

@@ -33,7 +33,8 @@ public final class EngineNetwork {
         self.init(plan: NetworkPlan(architecture: architecture, width: width), seed: seed)
     }
 
-    /// Runs the network on its (random) input image; returns the logits.
+    /// Runs the network on its (random) input image; returns the logits (a view of an internal
+    /// buffer, valid until the next pass).
     @discardableResult
     public func forward() -> UnsafeBufferPointer<Float> {
         var input = UnsafePointer(image.pointer)
@@ -75,12 +76,18 @@ public final class EngineNetwork {
         return Double(t &- start) * 1e-6
     }
 
+    /// Median over `runs` passes of the sum of per-layer timings (the clock read between layers,
+    /// as the profiler does), after `warmup` untimed passes; milliseconds. Compared with
+    /// ``measure(warmup:runs:clock:)`` at the same moment it isolates the cost of timing layer by layer.
+    public func measureLayerSum(warmup: Int = 1, runs: Int = 5, clock: Stopwatch = .wall) -> Double {
+        for _ in 0..<warmup { forward() }
+        var times = [Double](repeating: 0, count: layers.count)
+        return LatencyStats.median((0..<max(runs, 1)).map { _ in timedForward(layerTimes: &times, clock: clock) })
+    }
+
     /// Median of `runs` end-to-end passes after `warmup` untimed ones; milliseconds.
     public func measure(warmup: Int = 1, runs: Int = 5, clock: Stopwatch = .wall) -> Double {
         for _ in 0..<warmup { forward() }
-        var times = (0..<max(runs, 1)).map { _ in timedForward(clock: clock) }
-        times.sort()
-        let n = times.count
-        return n % 2 == 1 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2
+        return LatencyStats.median((0..<max(runs, 1)).map { _ in timedForward(clock: clock) })
     }
 }

@@ -4,8 +4,8 @@
 /// Layers are timed where they run for real: inside whole subnets executed by the engine, with
 /// the clock read between layers, so each timing includes the cache state a layer meets in an
 /// end-to-end run (weights cold in L1/L2, its input just written by the previous layer). For each
-/// resolution the profiler builds subnets until every key of that resolution has at least
-/// `minSamples` timings, choosing each block's (kernel, expand) as the least-sampled key so far;
+/// resolution the profiler builds subnets (resolutions taking turns) until every key of that
+/// resolution has at least `minSamples` timings, choosing each block's (kernel, expand) as the least-sampled key so far;
 /// each subnet runs `warmup` untimed passes and then `runsPerSubnet` timed ones. Keys shared
 /// between resolutions (deeper units, the head) pool their samples.
 ///
@@ -27,16 +27,17 @@ public struct LatencyProfiler: Sendable {
     public var maxSubnetsPerResolution = 5000
 
     public init(space: any SearchSpace, minSamples: Int = 20, runsPerSubnet: Int = 5, warmup: Int = 1, seed: UInt64 = 0,
-                clock: Stopwatch = .wall) {
+                clock: Stopwatch = .threadCPU) {
         self.space = space; self.minSamples = minSamples; self.runsPerSubnet = runsPerSubnet
         self.warmup = warmup; self.seed = seed; self.clock = clock
     }
 
-    /// Progress after each subnet: resolution index, resolution count, subnets built so far.
+    /// Progress after each subnet: the resolution it served, subnets built so far (all
+    /// resolutions), resolutions finished.
     public struct Progress: Sendable {
-        public let resolutionIndex: Int, resolutionCount: Int, resolution: Int, subnets: Int, seconds: Double
+        public let resolutionIndex: Int, resolutionCount: Int, resolution: Int, subnets: Int, done: Int, seconds: Double
         public var line: String {
-            "r\(resolution) (\(resolutionIndex + 1)/\(resolutionCount)): \(subnets) subnets, \(Int(seconds)) s"
+            "\(done)/\(resolutionCount) resolutions done; \(subnets) subnets run (last r\(resolution)), \(Int(seconds)) s"
         }
     }
 
@@ -81,20 +82,30 @@ public struct LatencyProfiler: Sendable {
     }
 
     /// Profiles every resolution of the space. `header` lines are recorded in the table.
+    ///
+    /// Resolutions take turns (one subnet each per round) rather than being profiled one after
+    /// another, so a slow drift of the machine's speed (other jobs, clock frequency) spreads over
+    /// all resolutions instead of biasing some of them.
     public func profile(header: [String] = [], progress: ((Progress) -> Void)? = nil) -> ProfiledLatencyTable {
         var samples: [String: [Double]] = [:]
         var keysByResolution: [Int: [String]] = [:]
+        // Counts per resolution, so every resolution gets its own subnets' context.
+        var counts: [[String: Int]] = []
+        for r in space.resolutions {
+            let required = requiredLayers(resolution: r).map(\.tableKey)
+            keysByResolution[r] = required
+            counts.append(Dictionary(uniqueKeysWithValues: required.map { ($0, 0) }))
+        }
+        var subnets = [Int](repeating: 0, count: space.resolutions.count)
         var rng = SeededGenerator(seed: seed)
         let start = Stopwatch.now()
         var subnetSeed: UInt64 = 0
-        for (ri, r) in space.resolutions.enumerated() {
-            let required = requiredLayers(resolution: r).map(\.tableKey)
-            keysByResolution[r] = required
-            // Counts for this resolution only, so every resolution gets its own subnets' context.
-            var counts = Dictionary(uniqueKeysWithValues: required.map { ($0, 0) })
-            var subnets = 0
-            while counts.values.min() ?? minSamples < minSamples, subnets < maxSubnetsPerResolution {
-                let arch = steeredSample(resolution: r, counts: counts, rng: &rng)
+        func unfinished(_ ri: Int) -> Bool {
+            (counts[ri].values.min() ?? minSamples) < minSamples && subnets[ri] < maxSubnetsPerResolution
+        }
+        while space.resolutions.indices.contains(where: unfinished) {
+            for (ri, r) in space.resolutions.enumerated() where unfinished(ri) {
+                let arch = steeredSample(resolution: r, counts: counts[ri], rng: &rng)
                 let network = EngineNetwork(architecture: arch, width: space.width, seed: subnetSeed)
                 subnetSeed &+= 1
                 let keys = network.plan.tableKeys
@@ -104,12 +115,13 @@ public struct LatencyProfiler: Sendable {
                     network.timedForward(layerTimes: &times, clock: clock)
                     for (key, t) in zip(keys, times) {
                         samples[key, default: []].append(t)
-                        counts[key]? += 1
+                        counts[ri][key]? += 1
                     }
                 }
-                subnets += 1
+                subnets[ri] += 1
                 progress?(Progress(resolutionIndex: ri, resolutionCount: space.resolutions.count, resolution: r,
-                                   subnets: subnets, seconds: Double(Stopwatch.now() &- start) * 1e-9))
+                                   subnets: subnets.reduce(0, +), done: space.resolutions.indices.filter { !unfinished($0) }.count,
+                                   seconds: Double(Stopwatch.now() &- start) * 1e-9))
             }
         }
         let entries = samples.mapValues { LatencyStats(samples: $0) }

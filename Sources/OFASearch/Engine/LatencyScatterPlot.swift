@@ -17,7 +17,7 @@ public struct LatencyScatterPlot: Sendable {
     /// Ticks at 1, 2 or 5 × 10^k covering [0, maximum].
     static func ticks(upTo maximum: Double) -> [Double] {
         guard maximum > 0 else { return [0] }
-        let raw = maximum / 6
+        let raw = maximum / 8
         let magnitude = pow(10, floor(log10(raw)))
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
         return stride(from: 0, through: maximum + step * 0.001, by: step).map { $0 }

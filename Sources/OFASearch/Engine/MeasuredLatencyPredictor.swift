@@ -26,9 +26,10 @@ public final class MeasuredLatencyPredictor: EfficiencyPredictor {
     /// Seconds spent measuring (building plus running), under the lock that serialises measuring.
     private let measuring = Mutex<Double>(0)
 
-    /// `clock`: `.wall` on a quiet machine, `.threadCPU` when other jobs share it (see ``Stopwatch``).
+    /// `clock`: `.threadCPU` (default) leaves out time other jobs got on a shared machine and equals
+    /// wall time on a quiet one when OpenBLAS runs in the calling thread (`blasThreads` 1); see ``Stopwatch``.
     /// `blasThreads` pins OpenBLAS for the process (one thread: the setting tables are profiled with).
-    public init(width: NetworkWidth, warmup: Int = 1, runs: Int = 5, seed: UInt64 = 0, clock: Stopwatch = .wall,
+    public init(width: NetworkWidth, warmup: Int = 1, runs: Int = 5, seed: UInt64 = 0, clock: Stopwatch = .threadCPU,
                 blasThreads: Int? = 1) {
         self.width = width; self.warmup = warmup; self.runs = runs; self.seed = seed; self.clock = clock
         if let blasThreads { MachineInfo.pinBLASThreads(blasThreads) }

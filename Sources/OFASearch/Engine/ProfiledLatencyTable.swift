@@ -54,6 +54,9 @@ public struct ProfiledLatencyTable: Sendable {
             try Self.writeAtomically(yaml(keys: Array(entries.keys)), to: path)
             return
         }
+        guard !keysByResolution.isEmpty else {
+            throw PredictorError.unsupported("\(source): no per-resolution key lists to write \(path)/<r>_lookup_table.yaml; write one .yaml file instead")
+        }
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         for (r, keys) in keysByResolution.sorted(by: { $0.key < $1.key }) {
             try Self.writeAtomically(yaml(keys: keys), to: "\(path)/\(r)_lookup_table.yaml")

@@ -6,7 +6,9 @@ import Foundation
 /// (`CLOCK_THREAD_CPUTIME_ID`) counts only the time this thread ran: on a machine shared with
 /// other jobs it leaves out the time the scheduler gave them, so end-to-end runs (which span
 /// several scheduler slices) and short per-layer timings (which mostly fit in one) are measured
-/// alike. It still includes the cache and memory-bandwidth interference of the other jobs.
+/// alike. It still includes the cache and memory-bandwidth interference of the other jobs. On a
+/// quiet machine the two agree (the engine computes in the calling thread: OpenBLAS pinned to
+/// one thread), so `.threadCPU` is the default for profiling and measured latency.
 ///
 /// ```swift
 /// let clock = Stopwatch.wall

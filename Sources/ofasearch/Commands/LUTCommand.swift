@@ -29,11 +29,11 @@ struct LUTCommand: ParsableCommand {
             """
         )
         @OptionGroup var space: SpaceOptions
-        @Option(help: "Timings each layer key gets at least, per resolution.") var repeats = 20
+        @Option(help: "Timings each layer key gets at least, per resolution.") var repeats = 30
         @Option(help: "Timed runs of each profiling subnet (after one warm-up run).") var runs = 5
         @Option(help: "Seed for the profiling subnets and their random weights.") var seed: UInt64 = 0
-        @Option(help: "Clock: wall (latency on a quiet machine) or thread-cpu (leaves out time other jobs got on a shared machine).")
-        var clock: Stopwatch = .wall
+        @Option(help: "Clock: thread-cpu (time this thread ran: equals wall time on a quiet machine, leaves out time other jobs got on a shared one) or wall.")
+        var clock: Stopwatch = .threadCPU
         @Option(help: "Output: a directory (one file per resolution) or a .yaml file.") var out: String
 
         func validate() throws {
@@ -82,7 +82,7 @@ struct LUTCommand: ParsableCommand {
         @Option(help: "Random subnets to run.") var samples = 200
         @Option(help: "Seed for the sampled subnets.") var seed: UInt64 = 1
         @Option(help: "Timed end-to-end runs per subnet (median; after one warm-up run).") var runs = 5
-        @Option(help: "Clock: wall or thread-cpu (use the one the table was profiled with).") var clock: Stopwatch = .wall
+        @Option(help: "Clock: wall or thread-cpu (use the one the table was profiled with).") var clock: Stopwatch = .threadCPU
         @Flag(help: "Print the result as JSON.") var json = false
         @Option(help: "Write an SVG scatter plot (predicted vs measured) here.") var plot: String?
         @Option(help: "Write one JSON line per subnet (architecture, predicted and measured ms) here.") var details: String?
@@ -98,23 +98,30 @@ struct LUTCommand: ParsableCommand {
             let lut: ProfiledLatencyTable
             do { lut = try ProfiledLatencyTable(contentsOf: table) } catch { throw ValidationError(error.description) }
             var rng = SeededGenerator(seed: seed)
-            var predicted: [Double] = [], measured: [Double] = [], lines: [String] = []
+            var predicted: [Double] = [], measured: [Double] = [], layerSums: [Double] = [], lines: [String] = []
             let start = Date()
             for i in 0..<samples {
                 let arch = space.sample(using: &rng)
                 let plan = NetworkPlan(architecture: arch, width: space.width)
                 let p: Double
                 do { p = try lut.latency(of: plan) } catch { throw ValidationError(error.description) }
-                let m = EngineNetwork(plan: plan, seed: seed &+ UInt64(i)).measure(warmup: 1, runs: runs, clock: clock)
-                predicted.append(p); measured.append(m)
+                let network = EngineNetwork(plan: plan, seed: seed &+ UInt64(i))
+                let m = network.measure(warmup: 1, runs: runs, clock: clock)
+                // The same subnet timed layer by layer, right after: separates the cost of per-layer
+                // timing from what the table adds (layers timed in other subnets, at another moment).
+                let l = network.measureLayerSum(warmup: 0, runs: runs, clock: clock)
+                predicted.append(p); measured.append(m); layerSums.append(l)
                 if details != nil {
-                    lines.append(JSONValue.object(arch.jsonFields + [("predicted_ms", .double(p)), ("measured_ms", .double(m))]).rendered())
+                    lines.append(JSONValue.object(arch.jsonFields + [("predicted_ms", .double(p)), ("measured_ms", .double(m)),
+                                                                     ("layer_sum_ms", .double(l))]).rendered())
                 }
                 LUTCommand.progress("subnet \(i + 1)/\(samples): table \(String(format: "%.2f", p)) ms, measured \(String(format: "%.2f", m)) ms")
             }
             LUTCommand.endProgress()
             let seconds = Date().timeIntervalSince(start)
             let agreement = LatencyAgreement(predicted: predicted, measured: measured)
+            let timingCost = LatencyAgreement(predicted: layerSums, measured: measured)
+            let tableVsLayers = LatencyAgreement(predicted: predicted, measured: layerSums)
             if let plot {
                 try LatencyScatterPlot(predicted: predicted, measured: measured,
                                        title: "\(space.name): table sum vs measured, \(samples) subnets").svg
@@ -127,6 +134,10 @@ struct LUTCommand: ParsableCommand {
                     ("space", .string(space.name)), ("table", .string(table)), ("samples", .int(samples)),
                     ("seed", .int(Int(seed))), ("runs", .int(runs)), ("clock", .string(clock.rawValue)), ("agreement", agreement.json),
                     ("mean_measured_ms", .double(measured.reduce(0, +) / Double(samples))),
+                    ("bias_decomposition", .object([
+                        ("layer_by_layer_timing_vs_end_to_end", .double(timingCost.bias)),
+                        ("table_vs_layer_by_layer_same_subnet", .double(tableVsLayers.bias)),
+                    ])),
                     ("seconds", .double((seconds * 10).rounded() / 10)),
                     ("load_average", .array(machine.loadAverage.map { .double($0) })),
                 ])
@@ -137,6 +148,7 @@ struct LUTCommand: ParsableCommand {
                 within ±10%: \(String(format: "%.1f", agreement.within10 * 100))%   within ±5%: \(String(format: "%.1f", agreement.within5 * 100))%
                 RMSPE: \(String(format: "%.2f", agreement.rmspe * 100))%   Kendall tau: \(String(format: "%.3f", agreement.kendallTau))
                 bias (mean relative error, table - measured): \(String(format: "%+.2f", agreement.bias * 100))%   mean |error|: \(String(format: "%.3f", agreement.meanAbsoluteErrorMs)) ms
+                of which: timing layer by layer \(String(format: "%+.2f", timingCost.bias * 100))% (same subnet, same moment); table vs that \(String(format: "%+.2f", tableVsLayers.bias * 100))% (layers timed in other subnets, at another moment)
                 """)
             }
         }

@@ -158,7 +158,7 @@ private func temporaryDirectory(_ name: String) -> String {
         let ma = try Data(contentsOf: URL(fileURLWithPath: a + "/model.ubj"))
         let mb = try Data(contentsOf: URL(fileURLWithPath: b + "/model.ubj"))
         #expect(ma == mb)
-        let provenance = try JSONDecoder().decode(XGBoostProvenance.self, from: Data(contentsOf: URL(fileURLWithPath: a + "/provenance.json")))
+        let provenance = try XGBoostProvenance.decode(Data(contentsOf: URL(fileURLWithPath: a + "/provenance.json")))
         #expect(provenance.modelSHA256 == SHA256.hex(ma))
         #expect(provenance.crossValidation?.folds == 3)
         #expect(provenance.featureEncoding == "ordinal+units/w1.0/v1")

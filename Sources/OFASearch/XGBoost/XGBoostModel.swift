@@ -83,7 +83,7 @@ public final class XGBoostModel: Sendable {
         let provenance: XGBoostProvenance
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: provenancePath))
-            provenance = try JSONDecoder().decode(XGBoostProvenance.self, from: data)
+            provenance = try XGBoostProvenance.decode(data)
         } catch let error as DecodingError {
             throw .model(path: provenancePath, reason: "malformed provenance: \(Self.describe(error))")
         } catch {
@@ -121,9 +121,13 @@ public final class XGBoostModel: Sendable {
         var provenance = provenance
         let modelData = try booster.serialized(Booster.Format(path: provenance.modelFile))
         provenance.modelSHA256 = SHA256.hex(modelData)
+        let provenanceData: Data
+        do { provenanceData = try provenance.encoded() } catch {
+            throw .model(path: directory, reason: "cannot encode the provenance: \(error)")
+        }
         do {
             try modelData.write(to: URL(fileURLWithPath: directory + "/" + provenance.modelFile), options: .atomic)
-            try provenance.encoded().write(to: URL(fileURLWithPath: directory + "/" + provenanceFileName), options: .atomic)
+            try provenanceData.write(to: URL(fileURLWithPath: directory + "/" + provenanceFileName), options: .atomic)
         } catch {
             throw .model(path: directory, reason: "cannot write the model: \(error.localizedDescription)")
         }

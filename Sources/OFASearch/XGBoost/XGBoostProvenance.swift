@@ -90,6 +90,13 @@ public struct XGBoostProvenance: Codable, Sendable, Equatable {
         public var trials: [Trial]
     }
 
+    /// Reads a provenance written by ``encoded()``.
+    public static func decode(_ data: Data) throws -> XGBoostProvenance {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try decoder.decode(XGBoostProvenance.self, from: data)
+    }
+
     public var format: String
     public var kind: Kind
     public var space: String
@@ -117,10 +124,12 @@ public struct XGBoostProvenance: Codable, Sendable, Equatable {
         case modelFile = "model_file", modelSHA256 = "model_sha256", xgboostVersion = "xgboost_version", notes
     }
 
-    /// Deterministic JSON (sorted keys, pretty-printed).
+    /// Deterministic JSON (sorted keys, pretty-printed). An undefined metric (e.g. tau of a
+    /// constant) is written as the string "nan".
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         var data = try encoder.encode(self)
         data.append(0x0A)
         return data

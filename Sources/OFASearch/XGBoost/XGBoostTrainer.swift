@@ -23,7 +23,7 @@ public struct XGBoostTrainer {
     /// Settings tried; each is also evaluated at the round counts in `roundFractions` of its
     /// `rounds` (one training run serves them all).
     public var grid: [XGBoostHyperParameters]
-    public var roundFractions: [Double] = [0.5, 0.75, 1]
+    public var roundFractions: [Double] = [0.15, 0.25, 0.5, 0.75, 1]
     public var folds = 5
     public var seed: UInt64 = 0
     public var threads = 1
@@ -47,7 +47,7 @@ public struct XGBoostTrainer {
         case .accuracy:
             [XGBoostHyperParameters(rounds: 2000, eta: 0.03, maxDepth: 3, subsample: 0.7, colsampleByTree: 0.3, minChildWeight: 3, lambda: 5),
              XGBoostHyperParameters(rounds: 2000, eta: 0.03, maxDepth: 4, subsample: 0.7, colsampleByTree: 0.3, minChildWeight: 1, lambda: 1),
-             XGBoostHyperParameters(rounds: 1600, eta: 0.03, maxDepth: 5, subsample: 0.7, colsampleByTree: 0.5, minChildWeight: 3, lambda: 5)]
+             XGBoostHyperParameters(rounds: 2000, eta: 0.03, maxDepth: 2, subsample: 0.7, colsampleByTree: 0.3, minChildWeight: 3, lambda: 5)]
         case .latency:
             [XGBoostHyperParameters(rounds: 800, eta: 0.05, maxDepth: 6, subsample: 0.8, colsampleByTree: 0.5),
              XGBoostHyperParameters(rounds: 1000, eta: 0.05, maxDepth: 4, subsample: 0.8, colsampleByTree: 0.5)]

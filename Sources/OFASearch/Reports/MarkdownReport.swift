@@ -65,7 +65,10 @@ public enum MarkdownReport {
             for row in report.bestPerSpace(part: part.name) {
                 md += "| \(RunPlan.format(row.target, metric: metric)) | "
                 md += spaces.map { s in
-                    row.best[s].map { "\(pct($0.accuracy)) @ \(cost($0.efficiency, metric)) (\($0.strategy))" } ?? "–"
+                    row.best[s].map {
+                        // A projected search picks its subnet with the proxy; the real cost may exceed the budget.
+                        "\(pct($0.accuracy)) @ \(cost($0.efficiency, metric))\($0.efficiency > row.target ? " **over budget**" : "") (\($0.strategy))"
+                    } ?? "–"
                 }.joined(separator: " | ")
                 if spaces.count > 1 {
                     md += " | " + spaces.dropFirst().map { s in

@@ -49,9 +49,11 @@ public struct ReportPlots: Sendable {
             let exhaustive = rs.first?.kind == .exhaustive
             let front = FrontPoint.paretoFront(rs.flatMap(\.front)).map { (x: $0.efficiency, y: $0.accuracy * 100) }
             let best = rs.compactMap { r in r.accuracy.flatMap { a in r.efficiency.map { (x: $0, y: a * 100) } } }
-            chart.series.append(.init(name: s.label, color: color(i), points: front, style: .step, width: exhaustive ? 3.2 : 1.6,
+            // A projected series searched on its proxy: its front is in the proxy's costs, its dots in the real ones.
+            let name = report.isProjected(s) ? s.label + " (front in proxy costs, dots measured)" : s.label
+            chart.series.append(.init(name: name, color: color(i), points: front, style: .step, width: exhaustive ? 3.2 : 1.6,
                                       opacity: exhaustive ? 0.6 : 1))
-            chart.series.append(.init(name: s.label, color: color(i), points: best, style: .markers, opacity: 0.85, inLegend: false))
+            chart.series.append(.init(name: name, color: color(i), points: best, style: .markers, opacity: 0.85, inLegend: false))
             allPoints += front + best
         }
         chart.verticalLines = targets.map { (x: $0, label: RunPlan.format($0, metric: metric) + (metric == .latency ? " ms" : "")) }

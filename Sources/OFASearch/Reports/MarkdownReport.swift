@@ -198,7 +198,7 @@ public enum MarkdownReport {
     static func pm(_ s: Stats?, digits: Int) -> String {
         guard let s else { return "–" }
         func n(_ v: Double) -> String {
-            digits == 0 ? String(Int(v.rounded())) : (v >= 100 ? String(format: "%.1f", v) : String(format: "%.\(digits)f", v))
+            digits == 0 ? count(v) : (v >= 100 ? String(format: "%.1f", v) : String(format: "%.\(digits)f", v))
         }
         return s.count > 1 && s.std > 0 ? "\(n(s.mean)) ± \(n(s.std))" : n(s.mean)
     }

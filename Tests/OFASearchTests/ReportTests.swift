@@ -119,4 +119,17 @@ struct ReportTests {
         let records = try JSONLines.read(path: folder.path + "/out/runs.jsonl") { try RunRecord(json: $0) }
         #expect(records.filter { $0.variant == "paper" }.count == 2 * (1 + 3))
     }
+
+    @Test func theOptimumIsFoundByArchitectureOrWithinFloatNoise() throws {
+        let (_, report) = try experiment()
+        let optimum = try #require(report.records.first { $0.kind == .exhaustive && $0.accuracy != nil })
+        var same = optimum
+        same.kind = .random
+        same.accuracy = optimum.accuracy! - 6e-8    // the same subnet scored in another batch
+        #expect(ExperimentReport.foundOptimum(same, optimum))
+        var other = same
+        other.arch = nil
+        other.accuracy = optimum.accuracy! - 1e-3
+        #expect(!ExperimentReport.foundOptimum(other, optimum))
+    }
 }

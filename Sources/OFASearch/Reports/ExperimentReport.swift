@@ -101,8 +101,20 @@ public struct ExperimentReport: Sendable {
 
     /// The exhaustive optimum per target in (part, space), when an exhaustive run exists.
     public func optimum(part: String, space: String, target: Double) -> Double? {
-        records.filter { $0.part == part && $0.space == space && $0.kind == .exhaustive && $0.target == target }
-            .compactMap(\.accuracy).max()
+        optimumRecord(part: part, space: space, target: target)?.accuracy
+    }
+
+    func optimumRecord(part: String, space: String, target: Double) -> RunRecord? {
+        records.filter { $0.part == part && $0.space == space && $0.kind == .exhaustive && $0.target == target && $0.accuracy != nil }
+            .max { $0.accuracy! < $1.accuracy! }
+    }
+
+    /// Whether a run found the exhaustive optimum: the same architecture, or one as accurate.
+    /// A float32 predictor can score one architecture a few 1e-8 apart in batches of different
+    /// sizes, so accuracies are compared to within 1e-6 (0.0001 points).
+    static func foundOptimum(_ r: RunRecord, _ optimum: RunRecord) -> Bool {
+        guard let a = r.accuracy, let o = optimum.accuracy else { return false }
+        return r.arch == optimum.arch || a >= o - 1e-6
     }
 
     public func cells(part: String) -> [Cell] {
@@ -120,9 +132,10 @@ public struct ExperimentReport: Sendable {
                 if let b = rs.filter({ $0.accuracy != nil }).max(by: { $0.accuracy! < $1.accuracy! }) {
                     cell.best = (b.accuracy!, b.efficiency ?? .nan)
                 }
-                if let opt = optimum(part: part, space: s.space, target: target), first.kind != .exhaustive {
-                    cell.regret = Stats(rs.map { (opt - ($0.accuracy ?? 0)) * 100 })
-                    cell.optimumHits = rs.filter { ($0.accuracy ?? -1) >= opt - 1e-12 }.count
+                if let best = optimumRecord(part: part, space: s.space, target: target), let opt = best.accuracy, first.kind != .exhaustive {
+                    // Regret in points; none for the optimum itself (see foundOptimum).
+                    cell.regret = Stats(rs.map { Self.foundOptimum($0, best) ? 0 : (opt - ($0.accuracy ?? 0)) * 100 })
+                    cell.optimumHits = rs.filter { Self.foundOptimum($0, best) }.count
                 }
                 out.append(cell)
             }

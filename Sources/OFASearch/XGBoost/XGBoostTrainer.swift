@@ -124,19 +124,26 @@ public struct XGBoostTrainer {
                          relativeShares: kind == .latency)
     }
 
-    /// Lower is better: RMSE for accuracy; for latency the share outside ±10%, then RMSE.
-    func score(_ r: RegressionReport) -> (Double, Double) {
-        kind == .accuracy ? (r.rmse, 0) : (1 - (r.within10 ?? 0), r.rmse)
+    /// Latency trials whose ±10% share is within this of the best count as tied (it is a count
+    /// of rows near a threshold: 0.0025 is 10 of 4,000); the lowest RMSE among them wins.
+    public static let latencyShareTolerance = 0.0025
+
+    /// Index of the chosen trial: lowest RMSE for accuracy; for latency the lowest RMSE among
+    /// the trials whose ±10% share is (near) the best.
+    func choose(_ reports: [RegressionReport]) -> Int {
+        let bestShare = reports.compactMap(\.within10).max() ?? 0
+        let candidates = reports.indices.filter { kind == .accuracy || (reports[$0].within10 ?? 0) >= bestShare - Self.latencyShareTolerance }
+        return candidates.min { reports[$0].rmse < reports[$1].rmse }!
     }
 
-    /// Selects hyper-parameters by grouped CV, fits on every row, writes `directory` and returns
-    /// the provenance written. `target` names the measured field, `unit` its unit.
+    /// Selects hyper-parameters by grouped CV, fits the chosen setting on every row, writes
+    /// `directory` (model and provenance) and returns the provenance written.
     @discardableResult
     public func train(_ data: MeasurementSet, to directory: String) throws -> XGBoostProvenance {
         guard !grid.isEmpty else { throw XGBoostError.invalidArgument("no hyper-parameter settings to try") }
         try validate(data)
         var trials: [XGBoostProvenance.Trial] = []
-        var best: (parameters: XGBoostHyperParameters, report: RegressionReport, score: (Double, Double))?
+        var candidates: [(parameters: XGBoostHyperParameters, report: RegressionReport)] = []
         for setting in grid {
             let checkpoints = Array(Set(roundFractions.map { max(1, Int((Double(setting.rounds) * $0).rounded())) })).sorted()
             let predictions = try crossValidate(data, parameters: setting, checkpoints: checkpoints)
@@ -148,11 +155,10 @@ public struct XGBoostTrainer {
                                     minResolutionTau: RegressionReport.round(r.minimumResolutionTau),
                                     within10: r.within10.map(RegressionReport.round)))
                 progress?("cv \(p): rmse \(RegressionReport.round(r.rmse)) min-resolution tau \(RegressionReport.round(r.minimumResolutionTau))" + (r.within10.map { " within10 \(RegressionReport.round($0))" } ?? ""))
-                let s = score(r)
-                if best == nil || s < best!.score { best = (p, r, s) }
+                candidates.append((p, r))
             }
         }
-        let chosen = best!
+        let chosen = candidates[choose(candidates.map(\.report))]
         let (booster, transform) = try fit(data.rows, parameters: chosen.parameters)
         let resolutions = Array(Set(data.archs.map(\.resolution))).sorted()
         let provenance = XGBoostProvenance(
@@ -162,7 +168,7 @@ public struct XGBoostTrainer {
             rows: data.rows.count, uniqueArchitectures: Set(data.archs).count,
             data: data.sources.map { .init(path: $0.path, rows: $0.rows, sha256: $0.sha256) },
             crossValidation: .init(folds: folds, seed: seed, grouping: "canonical architecture (blocks, depths, resolution)",
-                                   selection: kind == .accuracy ? "lowest pooled RMSE" : "highest share within ±10%, then lowest RMSE",
+                                   selection: kind == .accuracy ? "lowest pooled RMSE" : "lowest RMSE among trials within \(Self.latencyShareTolerance) of the best share within ±10%",
                                    metrics: .init(chosen.report), trials: trials),
             modelFile: XGBoostModel.modelFileName, modelSHA256: "", xgboostVersion: XGBoostLibrary.version, notes: notes)
         return try XGBoostModel.write(booster: booster, provenance: provenance, to: directory)

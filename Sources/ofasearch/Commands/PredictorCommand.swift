@@ -67,7 +67,7 @@ struct PredictorCommand: ParsableCommand {
             }
             if isatty(2) != 0 { trainer.progress = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) } }
             let provenance: XGBoostProvenance
-            do { provenance = try trainer.train(measurements, to: out) } catch { throw CLIError("\(error)") }
+            do { provenance = try trainer.train(measurements, to: out) } catch { throw PredictorCommandError("\(error)") }
             let cv = provenance.crossValidation!
             let summary = JSONValue.object([
                 ("model", .string(out)), ("rows", .int(provenance.rows)),
@@ -118,14 +118,14 @@ struct PredictorCommand: ParsableCommand {
         func run() throws {
             let options = XGBoostModel.Options(allowExtrapolation: allowExtrapolation, allowWidthMismatch: allowWidthMismatch)
             let xgb: XGBoostModel
-            do { xgb = try XGBoostModel(directory: model, options: options) } catch { throw CLIError("\(error)") }
+            do { xgb = try XGBoostModel(directory: model, options: options) } catch { throw PredictorCommandError("\(error)") }
             let target = self.target ?? xgb.provenance.target
             guard !data.isEmpty else { throw ValidationError("--data needs at least one file") }
             let measurements = try loadMeasurements(data, target: target)
             let archs = measurements.archs
             let latency = xgb.provenance.kind == .latency
             let predicted: [Double]
-            do { predicted = try xgb.predict(archs) } catch { throw CLIError("\(model): \(error)") }
+            do { predicted = try xgb.predict(archs) } catch { throw PredictorCommandError("\(model): \(error)") }
             let resolutions = archs.map(\.resolution)
             let report = RegressionReport(predicted: predicted, measured: measurements.values, resolutions: resolutions, relativeShares: latency)
             var baselineResult: (name: String, report: RegressionReport)?
@@ -133,7 +133,7 @@ struct PredictorCommand: ParsableCommand {
                 let values: [Double], name: String
                 var isDirectory: ObjCBool = false
                 let isModel = FileManager.default.fileExists(atPath: baseline, isDirectory: &isDirectory) && isDirectory.boolValue
-                guard isModel || !latency else { throw CLIError("a latency baseline must be a model directory, not \(baseline)") }
+                guard isModel || !latency else { throw PredictorCommandError("a latency baseline must be a model directory, not \(baseline)") }
                 do {
                     if isModel {
                         let other = try XGBoostModel(directory: baseline, options: options)
@@ -144,7 +144,7 @@ struct PredictorCommand: ParsableCommand {
                         values = try mlp.predictAccuracy(archs).map { $0 * 100 }   // the data are in %
                         name = mlp.name
                     }
-                } catch { throw CLIError("baseline \(baseline): \(error)") }
+                } catch { throw PredictorCommandError("baseline \(baseline): \(error)") }
                 baselineResult = (name, RegressionReport(predicted: values, measured: measurements.values, resolutions: resolutions, relativeShares: latency))
             }
             if json {
@@ -183,16 +183,16 @@ struct PredictorCommand: ParsableCommand {
 }
 
 /// Reads and concatenates measurement files; an error names the file (and line).
-func loadMeasurements(_ paths: [String], target: String) throws -> MeasurementSet {
+private func loadMeasurements(_ paths: [String], target: String) throws -> MeasurementSet {
     var sets: [MeasurementSet] = []
     for path in paths {
-        do { sets.append(try MeasurementSet.load(path: path, target: target)) } catch { throw CLIError(error.description) }
+        do { sets.append(try MeasurementSet.load(path: path, target: target)) } catch { throw PredictorCommandError(error.description) }
     }
     return MeasurementSet.merged(sets)
 }
 
 /// A one-line error for the user (printed by ArgumentParser as `Error: …`).
-struct CLIError: Error, CustomStringConvertible {
+private struct PredictorCommandError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }

@@ -13,12 +13,7 @@ public struct EngineBackend: SearchBackend {
         if let mode = request.mode, mode != .independent {
             throw RunnerError.backend("multi-target mode '\(mode.rawValue)' is not available in this build yet (issue 5)")
         }
-        let s = request.strategy
-        var settings = SearchSettings(population: s.population, generations: s.generations, parentRatio: s.parentRatio,
-                                      mutationRatio: s.mutationRatio, mutationProbability: s.mutationProbability,
-                                      samples: s.samples)
-        settings.enumerationLimit = UInt128(s.limit)
-        let strategy = try SearchStrategies.make(s.kind.rawValue, settings: settings)
+        let strategy = try request.strategy.makeStrategy()
         guard let first = request.targets.first else { return SearchOutcome(targets: [], evaluations: 0, uniqueArchitectures: 0) }
         let problem = SearchProblem(space: request.space, accuracy: request.accuracy, efficiency: request.efficiency,
                                     budget: first, threads: 1)
@@ -34,5 +29,16 @@ public struct EngineBackend: SearchBackend {
         }
         return SearchOutcome(targets: outcomes, evaluations: results.map(\.evaluations).reduce(0, +),
                              uniqueArchitectures: results.map(\.counts.uniqueArchitectures).reduce(0, +))
+    }
+}
+
+extension StrategySpec {
+    /// The engine's strategy with these settings; throws when a setting is out of range (the
+    /// manifest loader reports that at the strategy's line).
+    public func makeStrategy() throws -> any SearchStrategy {
+        var settings = SearchSettings(population: population, generations: generations, parentRatio: parentRatio,
+                                      mutationRatio: mutationRatio, mutationProbability: mutationProbability, samples: samples)
+        settings.enumerationLimit = UInt128(limit)
+        return try SearchStrategies.make(kind.rawValue, settings: settings)
     }
 }

@@ -222,6 +222,7 @@ public struct ManifestLoader: Sendable {
                 if let n = s["samples"] { spec.samples = reader.int(n, "\(what).samples", atLeast: 1) ?? spec.samples }
                 if let n = s["limit"] { spec.limit = reader.int(n, "\(what).limit", atLeast: 1) ?? spec.limit }
             }
+            do { _ = try spec.makeStrategy() } catch { reader.issue(key, "\(what): \(error)") }
             out.append(spec)
         }
         return out

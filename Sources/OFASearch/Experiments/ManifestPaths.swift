@@ -20,6 +20,9 @@ public struct ManifestPaths: Sendable {
     public var projectRoot: String
     public var shared: SharedData?
 
+    /// `projectRoot` defaults to the nearest folder above the manifest holding `Package.swift`;
+    /// `shared` defaults to ``SharedData/locate(from:)`` (pass `.some(nil)` to resolve as if the
+    /// shared data folder were absent, as tests do).
     public init(manifestDirectory: String, projectRoot: String? = nil, shared: SharedData?? = nil) {
         let dir = URL(fileURLWithPath: manifestDirectory).standardizedFileURL.path
         self.manifestDirectory = dir

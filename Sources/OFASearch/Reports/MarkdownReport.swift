@@ -79,6 +79,17 @@ public enum MarkdownReport {
                 md += " |\n"
             }
             md += "\n"
+            // The gap in one sentence per space (best over strategies and seeds at each target).
+            let rows = report.bestPerSpace(part: part.name)
+            for other in spaces.dropFirst() {
+                let gaps = rows.compactMap { row -> Double? in
+                    guard let a = row.best[other]?.accuracy, let b = row.best[spaces[0]]?.accuracy else { return nil }
+                    return (a - b) * 100
+                }
+                guard let lo = gaps.min(), let hi = gaps.max() else { continue }
+                md += "\(other) against \(spaces[0]): \(signed(lo)) to \(signed(hi)) points (mean \(signed(gaps.reduce(0, +) / Double(gaps.count)))) over \(gaps.count) target(s).\n"
+            }
+            if spaces.count > 1 { md += "\n" }
 
             // Per target.
             md += "### Per target\n\n"

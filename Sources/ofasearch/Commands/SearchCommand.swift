@@ -67,6 +67,8 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Include the Pareto front of everything evaluated in the JSON.")
     var front = false
 
+    @OptionGroup var multiTarget: MultiTargetOptions
+
     func validate() throws {
         guard (latency != nil) != macs else { throw ValidationError("give exactly one of --latency TABLE and --macs") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
@@ -111,6 +113,8 @@ struct SearchCommand: ParsableCommand {
         for b in budgets where b < range.minimum {
             throw SearchError.infeasibleBudget(budget: b, range: range, metric: efficiency.metric)
         }
+
+        if let mode = multiTarget.multi { return try runMultiTarget(mode, problem: problem, strategy: strategy, budgets: budgets) }
 
         let start = ContinuousClock.now
         let showProgress = isatty(2) != 0 && budgets.count > 1 && !(strategy is ExhaustiveSearch)

@@ -239,6 +239,41 @@ struct RunnerTests {
         #expect(folder.read("out/report.md").contains("random *(projected)*"))
         #expect(folder.read("out/runs.jsonl").contains("\"projected\":true"))
     }
+
+    /// Multi-target sweeps through the real engine: every mode runs, results are independent of
+    /// --jobs, and warm starts make fewer evaluations than independent searches.
+    @Test func multiTargetSweepsRunThroughTheEngine() throws {
+        let yaml = """
+        name: sweeps
+        spaces: [{name: compofa-elastic-mbv3-w1.0, resolutions: [160, 192]}]
+        accuracy: acc.json
+        efficiency: macs
+        strategies: {evolutionary: {population: 12, generations: 10}}
+        targets: [150M, 200M, 250M]
+        multi: {modes: [independent, bottom-up, top-down, nsga2], variants: [paper, improved], warm_generations: 3}
+        seeds: [5]
+        """
+        let folder = TempFolder()
+        folder.write("acc.json", "{}")
+        let paths = ManifestPaths(manifestDirectory: folder.path, projectRoot: folder.path, shared: .some(nil))
+        let provider = MACsWithFakeAccuracy()
+        let m = try ManifestLoader(predictors: provider, paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
+        let p = RunPlan(manifest: m)
+        #expect(p.runs.count == 1 + 2 + 2 + 1)
+        for (name, jobs) in [("one", 1), ("two", 2)] {
+            var r = ExperimentRunner(plan: p, predictors: provider, backend: EngineBackend(), output: folder.path + "/" + name)
+            r.jobs = jobs
+            let s = try r.run()
+            #expect(s.failures.isEmpty, "\(s.failures)")
+        }
+        #expect(withoutTimings(folder.read("one/runs.jsonl")) == withoutTimings(folder.read("two/runs.jsonl")))
+        let records = try JSONLines.read(path: folder.path + "/one/runs.jsonl") { try RunRecord(json: $0) }
+        #expect(records.count == 6 * 3)
+        let independent = records.first { $0.multi == "independent" }!.runEvaluations
+        let bottomUp = records.first { $0.multi == "bottom-up" }!.runEvaluations
+        #expect(bottomUp < independent)
+        #expect(folder.read("one/report.md").contains("| K | independent time (s) | bottom-up/paper | bottom-up/improved | top-down/paper | top-down/improved | nsga2 |"))
+    }
 }
 
 /// A slow cost model standing in for measured latency (1 ms per call).

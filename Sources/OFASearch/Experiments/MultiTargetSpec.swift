@@ -13,6 +13,9 @@ public struct MultiTargetSpec: Sendable, Hashable {
         case independent
         case bottomUp = "bottom-up"
         case topDown = "top-down"
+        /// One multi-objective (NSGA-II) search under the largest target; each target takes the
+        /// best member of its front.
+        case nsga2
     }
 
     public enum Variant: String, Sendable, CaseIterable {
@@ -23,7 +26,8 @@ public struct MultiTargetSpec: Sendable, Hashable {
     }
 
     public var modes: [Mode]
-    /// Variants of the warm-started modes; each runs once per variant (independent runs once).
+    /// Variants of the warm-started modes; each runs once per variant (independent and NSGA-II
+    /// run once).
     public var variants: [Variant] = [.improved]
     /// Generations N2 of each warm-started target after the first.
     public var warmGenerations: Int = 100

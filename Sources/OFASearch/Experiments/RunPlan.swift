@@ -20,7 +20,8 @@ public struct RunPlan: Sendable {
                     var groups: [(MultiTargetSpec.Mode?, MultiTargetSpec.Variant?, [Double], String)] = []
                     if let multi = part.multi {
                         for mode in multi.modes {
-                            for variant in mode == .independent ? [nil] : multi.variants.map(Optional.some) {
+                            // Variants change the warm starts only; independent and NSGA-II run once.
+                            for variant in mode == .bottomUp || mode == .topDown ? multi.variants.map(Optional.some) : [nil] {
                                 for k in multi.targetCounts ?? [part.targets.count] {
                                     let name = mode.rawValue + (variant.map { "-" + $0.rawValue } ?? "")
                                     groups.append((mode, variant, Array(part.targets.prefix(k)), "\(name)-k\(k)"))

@@ -25,7 +25,7 @@ build: deps
 	$(SWIFT) build -c release --product ofasearch
 
 run: build
-	$(BIN) run experiments/quickstart.yaml --out $(OUT)
+	$(BIN) run experiments/quickstart.yaml --out $(OUT) --fresh
 	@echo "report: $(OUT)/report.md"
 
 test: deps

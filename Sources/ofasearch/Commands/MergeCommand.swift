@@ -1,11 +1,55 @@
 import ArgumentParser
+import Foundation
 import OFASearch
 
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Merge the outputs of sharded experiment runs."
+        abstract: "Merge the outputs of sharded experiment runs.",
+        discussion: """
+        Combines the finished runs of output folders made from the same manifest (e.g. by 'ofasearch run \
+        --shard I/N') into one folder and regenerates runs.jsonl, summary.csv, report.md and the plots.
+        """
     )
 
-    func run() throws { throw ValidationError("'merge' is not available yet") }
+    @Argument(help: "Output folders of 'ofasearch run' (shards of one manifest).")
+    var folders: [String]
+
+    @Option(help: "Folder to write the merged results to.")
+    var out: String
+
+    func run() throws {
+        guard !folders.isEmpty else { throw ValidationError("give at least one folder to merge") }
+        do {
+            let indexes = try folders.map { try PlanIndex.read(folder: $0) }
+            for (folder, index) in zip(folders, indexes) where index.fingerprint != indexes[0].fingerprint {
+                throw ValidationError("\(folder) comes from a different manifest than \(folders[0]) (fingerprint \(index.fingerprint) vs \(indexes[0].fingerprint))")
+            }
+            var merged = indexes[0]
+            merged.shard = nil
+            try FileManager.default.createDirectory(atPath: out + "/runs", withIntermediateDirectories: true)
+            if FileManager.default.fileExists(atPath: out + "/plan.json") {
+                let existing = try PlanIndex.read(folder: out)
+                guard existing.fingerprint == merged.fingerprint else {
+                    throw ValidationError("\(out) holds results of a different manifest; choose another --out")
+                }
+            }
+            if let resolved = FileManager.default.contents(atPath: folders[0] + "/manifest.resolved.json"),
+               !folders.contains(out) {
+                try AtomicFile.write(String(decoding: resolved, as: UTF8.self), to: out + "/manifest.resolved.json")
+            }
+            try merged.write(folder: out)
+            let report = try ExperimentOutputs(index: merged, sources: [out] + folders).write(to: out)
+            let finished = Set(report.records.map(\.run)).count
+            print("\(finished) of \(merged.runs.count) runs merged; report: \(out)/report.md")
+            if !report.missing.isEmpty {
+                FileHandle.standardError.write(Data("\(report.missing.count) run(s) missing (first: \(report.missing[0]))\n".utf8))
+            }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
 }

@@ -1,0 +1,54 @@
+import Foundation
+
+/// The files of an experiment output folder:
+///
+/// ```text
+/// DIR/manifest.resolved.json   the manifest with defaults filled and paths resolved
+/// DIR/plan.json                fingerprint, run ids in order, report settings (PlanIndex)
+/// DIR/runs/<id>.jsonl          one file per finished run, written atomically
+/// DIR/runs.jsonl               every finished run's lines, in plan order
+/// DIR/summary.csv, report.md, plots/*.svg
+/// ```
+public struct OutputLayout: Sendable {
+    public var root: String
+
+    public init(root: String) { self.root = root }
+
+    public var runsFolder: String { root + "/runs" }
+
+    /// The files and folders an experiment writes (and ``clear()`` removes).
+    public static let outputs = ["runs", "runs.jsonl", "summary.csv", "report.md", "plots", "plan.json", "manifest.resolved.json"]
+
+    /// Removes an earlier experiment's outputs from the folder (only the files an experiment
+    /// writes; anything else in the folder is left alone).
+    public func clear() throws {
+        for name in Self.outputs where FileManager.default.fileExists(atPath: root + "/" + name) {
+            try FileManager.default.removeItem(atPath: root + "/" + name)
+        }
+    }
+    public func runFile(_ id: String) -> String { runsFolder + "/" + id + ".jsonl" }
+
+    /// Creates the folder, or checks that an existing one holds runs of the same manifest (and
+    /// that `resume` was asked for when it holds finished runs); writes the resolved manifest
+    /// and `plan.json`; removes temporary files an interrupted run left behind.
+    public func prepare(plan: RunPlan, resume: Bool, shard: (index: Int, count: Int)?) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: runsFolder, withIntermediateDirectories: true)
+        let existing = ((try? fm.contentsOfDirectory(atPath: runsFolder)) ?? [])
+        for name in existing where name.contains(".tmp-") { try? fm.removeItem(atPath: runsFolder + "/" + name) }
+        let finished = existing.filter { $0.hasSuffix(".jsonl") }
+        if fm.fileExists(atPath: root + "/plan.json") {
+            let old = try PlanIndex.read(folder: root)
+            if old.fingerprint != plan.manifest.fingerprint {
+                throw RunnerError.output("\(root) holds results of a different manifest ('\(old.name)', fingerprint \(old.fingerprint), now \(plan.manifest.fingerprint)); choose another --out")
+            }
+            if !finished.isEmpty && !resume {
+                throw RunnerError.output("\(root) already holds \(finished.count) finished run(s) of this manifest; pass --resume to keep them and run the rest, or choose another --out")
+            }
+        } else if !finished.isEmpty {
+            throw RunnerError.output("\(root)/runs holds run files but no plan.json; choose another --out")
+        }
+        try AtomicFile.write(plan.manifest.resolvedJSON().rendered(indent: 2) + "\n", to: root + "/manifest.resolved.json")
+        try PlanIndex(plan: plan, shard: shard).write(folder: root)
+    }
+}

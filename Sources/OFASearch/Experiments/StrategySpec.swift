@@ -1,0 +1,62 @@
+/// A search strategy with its settings, as named in a manifest's `strategies` mapping.
+///
+/// ```yaml
+/// strategies:
+///   evolutionary: {population: 100, generations: 500}
+///   random: {samples: 10000}
+///   exhaustive: {}
+///   evo-small: {kind: evolutionary, population: 20}   # a second evolutionary setting
+/// ```
+public struct StrategySpec: Sendable, Hashable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case evolutionary, random, exhaustive
+    }
+
+    /// Name used in run ids, tables and plots (the mapping key).
+    public var label: String
+    public var kind: Kind
+    /// Evolutionary: population size P (OFA: 100).
+    public var population: Int = 100
+    /// Evolutionary: generations N (OFA: 500).
+    public var generations: Int = 500
+    /// Evolutionary: share of the population kept as parents (OFA: 0.25).
+    public var parentRatio: Double = 0.25
+    /// Evolutionary: share of children made by mutation, the rest by crossover (OFA: 0.5).
+    public var mutationRatio: Double = 0.5
+    /// Evolutionary: probability of resampling each choice when mutating (OFA: 0.1).
+    public var mutationProbability: Double = 0.1
+    /// Random: number of feasible samples drawn.
+    public var samples: Int = 10_000
+    /// Exhaustive: the largest space it enumerates.
+    public var limit: Int = 5_000_000
+
+    public init(label: String, kind: Kind) {
+        self.label = label
+        self.kind = kind
+    }
+
+    /// The settings that apply to `kind`, as (manifest key, value) pairs.
+    public var settings: [(String, JSONValue)] {
+        switch kind {
+        case .evolutionary:
+            [("population", .int(population)), ("generations", .int(generations)),
+             ("parent_ratio", .double(parentRatio)), ("mutation_ratio", .double(mutationRatio)),
+             ("mutation_probability", .double(mutationProbability))]
+        case .random: [("samples", .int(samples))]
+        case .exhaustive: [("limit", .int(limit))]
+        }
+    }
+
+    /// Manifest keys each kind accepts (besides `kind`).
+    public static func keys(for kind: Kind) -> [String] {
+        switch kind {
+        case .evolutionary: ["population", "generations", "parent_ratio", "mutation_ratio", "mutation_probability"]
+        case .random: ["samples"]
+        case .exhaustive: ["limit"]
+        }
+    }
+
+    var resolvedJSON: JSONValue {
+        .object([("label", .string(label)), ("kind", .string(kind.rawValue))] + settings)
+    }
+}

@@ -54,6 +54,20 @@ struct ManifestTests {
         #expect(part.baseline == .init(space: "compofa-mbv3-w1.0", strategy: "evolutionary"))
     }
 
+    @Test func aDirectoryOrMissingFileIsNamed() {
+        let folder = TempFolder()
+        for (path, expected) in [(folder.path, "is a directory"), (folder.path + "/none.yaml", "cannot read the manifest")] {
+            do {
+                _ = try loader(folder).load(path: path)
+                Issue.record("loading \(path) should fail")
+            } catch {
+                #expect(error.issues.count == 1)
+                #expect(error.issues.first?.file == path)
+                #expect(error.issues.first?.message.contains(expected) == true)
+            }
+        }
+    }
+
     @Test func typoInKeyIsReportedWithItsLineAndASuggestion() {
         let yaml = Self.valid.replacingOccurrences(of: "population: 10", with: "populaton: 10")
             .replacingOccurrences(of: "  - ofa-mbv3-w1.0\n", with: "")

@@ -33,6 +33,10 @@ public struct ManifestLoader: Sendable {
 
     /// Loads the manifest at `path`.
     public func load(path: String) throws(ManifestError) -> ExperimentManifest {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ManifestError(issues: [ManifestIssue(file: path, line: 0, message: "is a directory; expected a YAML manifest file")])
+        }
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw ManifestError(issues: [ManifestIssue(file: path, line: 0, message: "cannot read the manifest: \((error as NSError).localizedDescription)")])

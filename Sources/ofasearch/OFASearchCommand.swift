@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import OFASearch
 
 @main
@@ -11,4 +12,11 @@ struct OFASearchCommand: ParsableCommand {
             RunCommand.self, MergeCommand.self, LUTCommand.self,
         ]
     )
+
+    /// One OpenBLAS thread unless OPENBLAS_NUM_THREADS says otherwise: the search runs its own
+    /// threads over small batches, and latency measurements time one core.
+    static func main() {
+        if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil { MachineInfo.pinBLASThreads(1) }
+        main(nil)
+    }
 }

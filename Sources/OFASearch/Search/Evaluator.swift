@@ -1,4 +1,3 @@
-import COpenBLAS
 import Foundation
 
 /// Evaluates architectures for a search: memoizes both predictors by canonical architecture,
@@ -7,6 +6,11 @@ import Foundation
 /// Batches are cut into chunks of a fixed size (``chunkSize``), whatever the thread count, and
 /// each chunk is handed to the predictor whole; so a prediction never depends on how many
 /// threads ran, and the same seed gives the same result at any thread count.
+///
+/// Give OpenBLAS one thread (`OPENBLAS_NUM_THREADS=1` or ``MachineInfo/pinBLASThreads(_:)``, as the
+/// `ofasearch` tool does at start-up): its default pool on a busy 2-core machine made the 25 ms
+/// search 4-6x slower, threads spinning around small GEMMs. The evaluator does not change that
+/// process-wide setting itself.
 ///
 /// ```swift
 /// let evaluator = Evaluator(accuracy: mlp, efficiency: note10, threads: 2)
@@ -41,15 +45,7 @@ public final class Evaluator {
         self.efficiencyPredictor = efficiency
         self.threads = max(1, threads)
         self.chunkSize = max(1, chunkSize)
-        _ = Self.singleThreadedBLAS
     }
-
-    /// The evaluator runs predictor chunks on its own threads, so OpenBLAS gets one thread unless
-    /// OPENBLAS_NUM_THREADS says otherwise: its default pool on a busy 2-core machine made the
-    /// 25 ms search 4-6x slower (threads spinning in sched_yield around small GEMMs).
-    private static let singleThreadedBLAS: Void = {
-        if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil { openblas_set_num_threads(1) }
-    }()
 
     /// A new evaluator with the same predictors and settings and an empty cache.
     public func fresh() -> Evaluator {

@@ -88,7 +88,7 @@ public struct NSGA2Search: SearchStrategy {
             archs.append(s.arch); costs.append(s.cost)
         }
         var tracker = ProgressTracker()
-        var pool = try evaluate(archs, costs, evaluator: evaluator, tracker: &tracker)
+        var pool = try tracker.evaluate(archs, costs, evaluator: evaluator)
         var ranked = Ranked(selecting: population, from: Self.distinct(pool))
         tracker.record(generation: 0, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests)
 
@@ -108,7 +108,7 @@ public struct NSGA2Search: SearchStrategy {
                 let c = try sampler.draw(using: &rng) { crossover.cross(a, b, in: space, using: &$0) }
                 archs.append(c.arch); costs.append(c.cost)
             }
-            let children = try evaluate(archs, costs, evaluator: evaluator, tracker: &tracker)
+            let children = try tracker.evaluate(archs, costs, evaluator: evaluator)
             pool = Self.distinct(ranked.members + children)
             ranked = Ranked(selecting: population, from: pool)
             generation += 1
@@ -127,18 +127,5 @@ public struct NSGA2Search: SearchStrategy {
     static func distinct(_ candidates: [Candidate]) -> [Candidate] {
         var seen = Set<Architecture>()
         return candidates.filter { seen.insert($0.arch).inserted }
-    }
-
-    private func evaluate(_ archs: [Architecture], _ costs: [Double], evaluator: Evaluator,
-                          tracker: inout ProgressTracker) throws -> [Candidate] {
-        let accs = try evaluator.accuracies(of: archs)
-        var out: [Candidate] = []
-        out.reserveCapacity(archs.count)
-        for i in archs.indices {
-            let c = Candidate(arch: archs[i], accuracy: accs[i], efficiency: costs[i])
-            tracker.observe(c)
-            out.append(c)
-        }
-        return out
     }
 }

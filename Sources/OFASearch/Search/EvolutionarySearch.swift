@@ -88,7 +88,7 @@ public struct EvolutionarySearch: SearchStrategy {
         }
 
         var tracker = ProgressTracker()
-        var members = try evaluate(archs, costs, evaluator: evaluator, tracker: &tracker)
+        var members = try tracker.evaluate(archs, costs, evaluator: evaluator)
         tracker.record(generation: 0, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests)
 
         let parents = parentCount, mutants = mutationCount
@@ -109,7 +109,7 @@ public struct EvolutionarySearch: SearchStrategy {
                 let c = try sampler.draw(using: &rng) { crossover.cross(a, b, in: space, using: &$0) }
                 archs.append(c.arch); costs.append(c.cost)
             }
-            let children = try evaluate(archs, costs, evaluator: evaluator, tracker: &tracker)
+            let children = try tracker.evaluate(archs, costs, evaluator: evaluator)
             members = chosen + children
             generation += 1
             tracker.record(generation: generation, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests)
@@ -120,19 +120,6 @@ public struct EvolutionarySearch: SearchStrategy {
             best: tracker.best!, counts: evaluator.counts.since(base), generations: generation,
             rejected: sampler.rejected, repaired: sampler.repaired, seconds: secondsSince(start),
             history: tracker.history, front: tracker.front.members, population: members, sweep: nil)
-    }
-
-    private func evaluate(_ archs: [Architecture], _ costs: [Double], evaluator: Evaluator,
-                          tracker: inout ProgressTracker) throws -> [Candidate] {
-        let accs = try evaluator.accuracies(of: archs)
-        var out: [Candidate] = []
-        out.reserveCapacity(archs.count)
-        for i in archs.indices {
-            let c = Candidate(arch: archs[i], accuracy: accs[i], efficiency: costs[i])
-            tracker.observe(c)
-            out.append(c)
-        }
-        return out
     }
 }
 
@@ -146,6 +133,19 @@ struct ProgressTracker {
     mutating func observe(_ c: Candidate) {
         if best == nil || c.accuracy > best!.accuracy { best = c }
         front.insert(c)
+    }
+
+    /// Predicts the accuracy of a batch (memoized, batched by the evaluator) and observes each result.
+    mutating func evaluate(_ archs: [Architecture], _ costs: [Double], evaluator: Evaluator) throws -> [Candidate] {
+        let accs = try evaluator.accuracies(of: archs)
+        var out: [Candidate] = []
+        out.reserveCapacity(archs.count)
+        for i in archs.indices {
+            let c = Candidate(arch: archs[i], accuracy: accs[i], efficiency: costs[i])
+            observe(c)
+            out.append(c)
+        }
+        return out
     }
 
     mutating func record(generation: Int, evaluations: Int) {

@@ -96,18 +96,9 @@ public struct NSGA2Search: SearchStrategy {
         var generation = 0
         while !termination.isDone(generations: generation, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests,
                                   seconds: secondsSince(start)) {
-            archs.removeAll(keepingCapacity: true)
-            costs.removeAll(keepingCapacity: true)
-            for _ in 0..<mutants {
-                let parent = ranked.tournament(using: &rng)
-                let c = try sampler.draw(using: &rng) { mutation.mutate(parent, in: space, using: &$0) }
-                archs.append(c.arch); costs.append(c.cost)
-            }
-            for _ in mutants..<max(mutants, population) {
-                let a = ranked.tournament(using: &rng), b = ranked.tournament(using: &rng)
-                let c = try sampler.draw(using: &rng) { crossover.cross(a, b, in: space, using: &$0) }
-                archs.append(c.arch); costs.append(c.cost)
-            }
+            try sampler.breed(population: population, mutants: mutants, mutation: mutation, crossover: crossover,
+                              in: space, using: &rng, parent: { ranked.tournament(using: &$0) },
+                              into: &archs, costs: &costs)
             let children = try tracker.evaluate(archs, costs, evaluator: evaluator)
             pool = Self.distinct(ranked.members + children)
             ranked = Ranked(selecting: population, from: pool)

@@ -96,19 +96,9 @@ public struct EvolutionarySearch: SearchStrategy {
         while !termination.isDone(generations: generation, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests,
                                   seconds: secondsSince(start)) {
             let chosen = selection.select(members, count: parents)
-            archs.removeAll(keepingCapacity: true)
-            costs.removeAll(keepingCapacity: true)
-            for _ in 0..<mutants {
-                let parent = chosen[Int.random(in: 0..<chosen.count, using: &rng)].arch
-                let c = try sampler.draw(using: &rng) { mutation.mutate(parent, in: space, using: &$0) }
-                archs.append(c.arch); costs.append(c.cost)
-            }
-            for _ in mutants..<max(mutants, population) {
-                let a = chosen[Int.random(in: 0..<chosen.count, using: &rng)].arch
-                let b = chosen[Int.random(in: 0..<chosen.count, using: &rng)].arch
-                let c = try sampler.draw(using: &rng) { crossover.cross(a, b, in: space, using: &$0) }
-                archs.append(c.arch); costs.append(c.cost)
-            }
+            try sampler.breed(population: population, mutants: mutants, mutation: mutation, crossover: crossover,
+                              in: space, using: &rng, parent: { chosen[Int.random(in: 0..<chosen.count, using: &$0)].arch },
+                              into: &archs, costs: &costs)
             let children = try tracker.evaluate(archs, costs, evaluator: evaluator)
             members = chosen + children
             generation += 1

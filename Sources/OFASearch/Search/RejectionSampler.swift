@@ -54,3 +54,26 @@ func secondsSince(_ start: ContinuousClock.Instant) -> Double {
     let d = ContinuousClock.now - start
     return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
 }
+
+extension RejectionSampler {
+    /// One generation's children, replacing `archs`/`costs`: `mutants` by mutation of a parent,
+    /// then crossover of two parents up to `population`; each child is redrawn until it fits.
+    /// `parent` picks a parent (uniformly from the elite, by tournament, ...).
+    mutating func breed(population: Int, mutants: Int, mutation: any Mutation, crossover: any Crossover,
+                        in space: any SearchSpace, using rng: inout SeededGenerator,
+                        parent: (inout SeededGenerator) -> Architecture,
+                        into archs: inout [Architecture], costs: inout [Double]) throws {
+        archs.removeAll(keepingCapacity: true)
+        costs.removeAll(keepingCapacity: true)
+        for _ in 0..<mutants {
+            let p = parent(&rng)
+            let c = try draw(using: &rng) { mutation.mutate(p, in: space, using: &$0) }
+            archs.append(c.arch); costs.append(c.cost)
+        }
+        for _ in mutants..<max(mutants, population) {
+            let a = parent(&rng), b = parent(&rng)
+            let c = try draw(using: &rng) { crossover.cross(a, b, in: space, using: &$0) }
+            archs.append(c.arch); costs.append(c.cost)
+        }
+    }
+}

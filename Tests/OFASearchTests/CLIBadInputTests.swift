@@ -9,17 +9,7 @@ import Testing
     static let skipReason = PredictCommandTests.skipReason
 
     static func run(_ args: [String], stdin: String = "") throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(executable))
-        process.arguments = args
-        let input = Pipe(), output = Pipe(), error = Pipe()
-        process.standardInput = input; process.standardOutput = output; process.standardError = error
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile(), err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        try PredictCommandTests.run(args, stdin: stdin)
     }
 
     static let model = TestData.packageRoot + "/predictors/ofa-mbv3-w1.0-top1"

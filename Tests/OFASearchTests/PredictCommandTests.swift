@@ -18,9 +18,14 @@ import Testing
 
     /// Runs `ofasearch predict ARGS` with `stdin`; returns (status, stdout, stderr).
     static func predict(_ args: [String], stdin: String) throws -> (Int32, String, String) {
+        try run(["predict"] + args, stdin: stdin)
+    }
+
+    /// Runs `ofasearch ARGS` with `stdin`; returns (status, stdout, stderr).
+    static func run(_ args: [String], stdin: String = "") throws -> (Int32, String, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(executable))
-        process.arguments = ["predict"] + args
+        process.arguments = args
         let input = Pipe(), output = Pipe(), error = Pipe()
         process.standardInput = input; process.standardOutput = output; process.standardError = error
         try process.run()

@@ -156,7 +156,10 @@ import Testing
     @Test(arguments: [MultiTargetSweep.Mode.bottomUp, .topDown])
     func firstTargetOfAWarmSweepIsTheIndependentSearch(mode: MultiTargetSweep.Mode) throws {
         let p = try problem("ofa-mbv3-w1.2")
-        let out = try MultiTargetSweep(mode: mode, strategy: Self.small).run(problem: p, targets: targets, seed: 9)
+        // The improved variant without its stall rule (the paper's Top-down rewrites the first result's arch).
+        var sweep = MultiTargetSweep(mode: mode, variant: .improved, strategy: Self.small)
+        sweep.firstStall = nil
+        let out = try sweep.run(problem: p, targets: targets, seed: 9)
         let first = mode == .bottomUp ? 0 : targets.count - 1
         #expect(out.order.first == first)
         let alone = try Self.small.search(p.fresh(budget: targets[first]), seed: 9)
@@ -164,9 +167,50 @@ import Testing
         #expect(r.best == alone.best && r.population == alone.population && r.evaluations == alone.evaluations)
     }
 
+    @Test func improvedSweepStopsStalledStagesAndWidensWarmParents() throws {
+        let p = try problem("ofa-mbv3-w1.2")
+        var sweep = MultiTargetSweep(mode: .bottomUp, variant: .improved, warmGenerations: 30, strategy: EvolutionarySearch(population: 20, generations: 60))
+        #expect(sweep.firstStall == 100 && sweep.warmStall == 70 && sweep.warmParentRatio == 0.5)
+        #expect(MultiTargetSweep(mode: .bottomUp, variant: .paper).firstStall == nil)
+        sweep.firstStall = 4
+        sweep.warmStall = 3
+        let out = try sweep.run(problem: p, targets: targets, seed: 3)
+        // The first search is the full search with the stall rule, and stops where it says.
+        var first = EvolutionarySearch(population: 20, generations: 60)
+        first.termination.stall = 4
+        let alone = try first.search(p.fresh(budget: targets[0]), seed: 3)
+        #expect(out.results[0].best == alone.best && out.results[0].generations == alone.generations)
+        #expect(alone.generations < 60)
+        for r in out.results {
+            // Stopped by the stall rule: the last `stall` generations brought nothing better.
+            let stall = r.budget == targets[0] ? 4 : 3
+            #expect(r.generations < (r.budget == targets[0] ? 60 : 30))
+            let h = r.history
+            #expect(h.count == r.generations + 1)
+            #expect(h[h.count - 1 - stall].accuracy == h.last!.accuracy || r.best.accuracy > h.last!.accuracy)
+        }
+        // A warm stage keeps half the population as parents (10 of 20), the full search OFA's quarter.
+        #expect(out.results[0].population.count == 5 + 20)
+        for r in out.results.dropFirst() { #expect(r.population.count == 10 + 20) }
+        let json = out.json().rendered()
+        #expect(json.contains("\"first_stall\":4") && json.contains("\"warm_stall\":3") && json.contains("\"warm_parent_ratio\":0.5"))
+    }
+
+    @Test func stallTerminationCountsGenerationsWithoutABetterBest() {
+        let t = Termination(generations: 100, stall: 5)
+        #expect(!t.isDone(generations: 10, evaluations: 0, seconds: 0, stalled: 4))
+        #expect(t.isDone(generations: 10, evaluations: 0, seconds: 0, stalled: 5))
+        #expect(t.isDone(generations: 100, evaluations: 0, seconds: 0, stalled: 0))
+        #expect(!Termination.generations(3).isDone(generations: 2, evaluations: 0, seconds: 0, stalled: 1000))
+        #expect(Termination(stall: 1).isDone(generations: 7, evaluations: 0, seconds: 0, stalled: 1))
+        var ea = EvolutionarySearch(population: 10, generations: 5)
+        ea.termination.stall = 0
+        #expect(throws: SearchError.self) { try ea.validate() }
+    }
+
     @Test func bottomUpCarriesAFeasiblePopulation() throws {
         let p = try problem("ofa-mbv3-w1.2")
-        let sweep = MultiTargetSweep(mode: .bottomUp, warmGenerations: 5, strategy: Self.small)
+        let sweep = MultiTargetSweep(mode: .bottomUp, variant: .paper, warmGenerations: 5, strategy: Self.small)
         let out = try sweep.run(problem: p, targets: [26, 14, 22, 18], seed: 2)
         #expect(out.order == [1, 3, 2, 0])
         for (k, i) in out.order.enumerated() {
@@ -192,14 +236,21 @@ import Testing
             .run(problem: p, targets: targets, seed: 4)
         #expect(out.order == [3, 2, 1, 0])
         #expect(out.overwritten.allSatisfy { !$0 })
-        for r in out.results {
+        var evaluated: [Candidate] = []
+        for i in out.order {
+            let r = out.results[i]
             #expect(r.best.accuracy == FakeAccuracy.value(r.best.arch))
             #expect(r.best.efficiency == FakeCost().cost(r.best.arch) && r.best.efficiency <= r.budget)
+            // The answer is the best the sweep has evaluated within the target so far, whichever
+            // stage found it, and says so when an earlier stage did.
+            evaluated += r.front
+            #expect(r.best.accuracy == evaluated.filter { $0.efficiency <= r.budget }.map(\.accuracy).max()!)
+            #expect(out.fromEarlierStage[i] == (r.best.accuracy > r.front.map(\.accuracy).max()!))
         }
         for i in 0..<3 {
             let pr = try #require(out.pruning[i])
-            // Up to half the seeds from what the sweep already evaluated, the rest pruned from the elite.
-            #expect(pr.archived <= 10 && pr.archived + pr.seeds == 20 && pr.fitted == pr.seeds && pr.sources >= 1)
+            // Every seed is a pruned copy of the evaluated front just above the target.
+            #expect(pr.archived == 0 && pr.seeds == 20 && pr.fitted == pr.seeds && pr.sources >= 1)
         }
         #expect(out.pruning[3] == nil)
         #expect(out.evaluations == 20 * 16 + 3 * (20 + 20 * 5))

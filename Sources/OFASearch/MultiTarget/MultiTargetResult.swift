@@ -55,6 +55,13 @@ public struct MultiTargetResult: Sendable {
     /// Paper variant of Top-down: results whose `arch` a later in-place pruning replaced (their
     /// accuracy and latency describe the architecture found, not the one shown).
     public var overwritten: [Bool] = []
+    /// Improved warm sweeps: results whose answer is an architecture an earlier stage evaluated,
+    /// better than anything the target's own search found.
+    public var fromEarlierStage: [Bool] = []
+    /// The stall and parent settings the warm sweep ran with (nil: none).
+    public var firstStall: Int?
+    public var warmStall: Int?
+    public var warmParentRatio: Double?
     /// Predictor work of the whole sweep (pruning and growth included); `uniqueArchitectures` is
     /// the sum over targets of each search's own count.
     public var counts = EvaluationCounts()
@@ -91,17 +98,25 @@ public struct MultiTargetResult: Sendable {
             guard case var .object(fields) = results[i].json(history: history, front: front) else { return .null }
             if i < pruning.count, let p = pruning[i] { fields.append(("pruning", p.json)) }
             if i < overwritten.count, overwritten[i] { fields.append(("arch_overwritten", .bool(true))) }
+            if i < fromEarlierStage.count, fromEarlierStage[i] { fields.append(("best_from_earlier_stage", .bool(true))) }
             return .object(fields)
         }
     }
 
-    /// `multi`, `variant`, `warm_generations`, `seed`, `order`, `results`, `evaluations`,
+    /// `multi`, `variant`, `warm_generations` (and for warm sweeps `first_stall`, `warm_stall`,
+    /// `warm_parent_ratio`, null when unset), `seed`, `order`, `results`, `evaluations`,
     /// `predictor_calls`, `efficiency_evaluations`, `seconds`.
     public func json(history: Bool = false, front: Bool = false) -> JSONValue {
-        .object([
+        var settings: [(String, JSONValue)] = []
+        if mode == .bottomUp || mode == .topDown {
+            settings = [("first_stall", firstStall.map { .int($0) } ?? .null), ("warm_stall", warmStall.map { .int($0) } ?? .null),
+                        ("warm_parent_ratio", warmParentRatio.map { .double($0) } ?? .null)]
+        }
+        return .object([
             ("multi", .string(mode.rawValue)),
             ("variant", .string(variant.rawValue)),
             ("warm_generations", .int(warmGenerations)),
+        ] + settings + [
             ("seed", .int(Int(truncatingIfNeeded: seed))),
             ("order", .array(order.map { .double(targets[$0]) })),
             ("results", .array(resultsJSON(history: history, front: front))),

@@ -20,6 +20,16 @@ public struct RandomizedGrowth: Sendable {
         case depth(unit: Int)
         case kernel(block: Int)
         case expand(block: Int)
+
+        static let count = 1 + Architecture.unitCount + 2 * Architecture.blockCount
+        var id: Int {
+            switch self {
+            case .resolution: 0
+            case let .depth(unit): 1 + unit
+            case let .kernel(block): 1 + Architecture.unitCount + block
+            case let .expand(block): 1 + Architecture.unitCount + Architecture.blockCount + block
+            }
+        }
     }
 
     /// Grows `arch` within `budget`; an architecture over budget is returned as it is.
@@ -28,9 +38,13 @@ public struct RandomizedGrowth: Sendable {
         var a = arch
         var current = try cost(a)
         var changes = 0, picks = 0
-        var failed = Set<Move>()
+        let limits = Limits(space)
+        var failed = [Bool](repeating: false, count: Move.count)
+        var moves: [Move] = []
+        moves.reserveCapacity(Move.count)
         while current <= budget {
-            let moves = Self.moves(of: a, in: space).filter { !failed.contains($0) }
+            limits.moves(of: a, into: &moves)
+            moves.removeAll { failed[$0.id] }
             if moves.isEmpty { break }
             let move = moves[Int.random(in: 0..<moves.count, using: &rng)]
             picks += 1
@@ -41,7 +55,7 @@ public struct RandomizedGrowth: Sendable {
                 current = c
                 changes += 1
             } else {
-                failed.insert(move)
+                failed[move.id] = true
             }
         }
         return .init(arch: a, cost: current, fits: current <= budget, changes: changes, picks: picks)
@@ -50,19 +64,42 @@ public struct RandomizedGrowth: Sendable {
     /// The choices of `a` that can still be raised.
     static func moves(of a: Architecture, in space: any SearchSpace) -> [Move] {
         var out: [Move] = []
-        if let top = space.resolutions.max(), a.resolution < top { out.append(.resolution) }
-        for unit in 0..<Architecture.unitCount {
-            let depth = a.depth(unit: unit)
-            if let top = space.depthChoices.max(), depth < top { out.append(.depth(unit: unit)) }
-            let kernels = space.kernelChoices(unit: unit)
-            let expands = space.couplesDepthAndExpand ? [] : space.expandChoices(unit: unit, depth: depth)
-            for j in 0..<depth {
-                let b = unit * Architecture.maxDepth + j
-                if kernels.contains(where: { $0 > a.kernelSize(block: b) }) { out.append(.kernel(block: b)) }
-                if expands.contains(where: { $0 > a.expandRatio(block: b) }) { out.append(.expand(block: b)) }
+        Limits(space).moves(of: a, into: &out)
+        return out
+    }
+
+    /// The largest value of each choice in a space, read once per growth (the move list is
+    /// rebuilt after every change).
+    struct Limits {
+        var resolution: Int
+        var depth: Int
+        var kernel: [Int]
+        /// Per unit, per depth 1...4 (index depth - 1); 0 when the space couples expand to depth.
+        var expand: [[Int]]
+
+        init(_ space: any SearchSpace) {
+            resolution = space.resolutions.max() ?? 0
+            depth = space.depthChoices.max() ?? 0
+            kernel = (0..<Architecture.unitCount).map { space.kernelChoices(unit: $0).max() ?? 0 }
+            expand = (0..<Architecture.unitCount).map { u in
+                (1...Architecture.maxDepth).map { d in space.couplesDepthAndExpand ? 0 : (space.expandChoices(unit: u, depth: d).max() ?? 0) }
             }
         }
-        return out
+
+        func moves(of a: Architecture, into out: inout [Move]) {
+            out.removeAll(keepingCapacity: true)
+            if a.resolution < resolution { out.append(.resolution) }
+            for unit in 0..<Architecture.unitCount {
+                let d = a.depth(unit: unit)
+                if d < depth { out.append(.depth(unit: unit)) }
+                let kMax = kernel[unit], eMax = expand[unit][d - 1]
+                for j in 0..<d {
+                    let b = unit * Architecture.maxDepth + j
+                    if a.kernelSize(block: b) < kMax { out.append(.kernel(block: b)) }
+                    if a.expandRatio(block: b) < eMax { out.append(.expand(block: b)) }
+                }
+            }
+        }
     }
 
     /// `a` with one choice raised to the next larger allowed value.

@@ -56,6 +56,7 @@ public struct EvolutionarySearch: SearchStrategy {
         guard parentRatio > 0, parentRatio <= 1 else { throw SearchError.invalidSetting("parent ratio must be in (0, 1], got \(parentRatio)") }
         guard (0...1).contains(mutationRatio) else { throw SearchError.invalidSetting("mutation ratio must be in [0, 1], got \(mutationRatio)") }
         if let g = termination.generations, g < 0 { throw SearchError.invalidSetting("generations must be at least 0, got \(g)") }
+        if let s = termination.stall, s < 1 { throw SearchError.invalidSetting("stall generations must be at least 1, got \(s)") }
         guard maxTries >= 1 else { throw SearchError.invalidSetting("max tries must be at least 1, got \(maxTries)") }
         if let m = mutation as? SpaceMutation, !(0...1).contains(m.probability) {
             throw SearchError.invalidSetting("mutation probability must be in [0, 1], got \(m.probability)")
@@ -94,7 +95,7 @@ public struct EvolutionarySearch: SearchStrategy {
         let parents = parentCount, mutants = mutationCount
         var generation = 0
         while !termination.isDone(generations: generation, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests,
-                                  seconds: secondsSince(start)) {
+                                  seconds: secondsSince(start), stalled: generation - tracker.improvedAt) {
             let chosen = selection.select(members, count: parents)
             try sampler.breed(population: population, mutants: mutants, mutation: mutation, crossover: crossover,
                               in: space, using: &rng, parent: { chosen[Int.random(in: 0..<chosen.count, using: &$0)].arch },
@@ -118,6 +119,8 @@ struct ProgressTracker {
     private(set) var best: Candidate?
     private(set) var history: [SearchResult.Progress] = []
     private(set) var front = ParetoFront()
+    /// The last generation recorded whose best was better than the one before.
+    private(set) var improvedAt = 0
 
     @inline(__always)
     mutating func observe(_ c: Candidate) {
@@ -140,6 +143,7 @@ struct ProgressTracker {
 
     mutating func record(generation: Int, evaluations: Int) {
         guard let best else { return }
+        if let last = history.last, best.accuracy > last.accuracy { improvedAt = generation }
         history.append(.init(generation: generation, evaluations: evaluations, accuracy: best.accuracy, efficiency: best.efficiency))
     }
 }

@@ -164,6 +164,22 @@ import Testing
         #expect(results[0].best.arch == range.cheapest)
     }
 
+    @Test func exhaustivePredictsOnlyWhatFitsTheLargestBudget() throws {
+        let acc = FakeAccuracy()
+        let p = try problem("compofa-mbv3-w1.2", budget: 0, accuracy: acc)
+        let all = try p.space.enumerate()
+        let budgets: [Double] = [18, 14]
+        let fitting = all.filter { FakeCost().cost($0) <= 18 }
+        #expect(fitting.count > 0 && fitting.count < all.count)
+        let results = try ExhaustiveSearch().search(p, budgets: budgets, seed: 0)
+        #expect(acc.rows == fitting.count)
+        #expect(results[0].evaluations == fitting.count && results[0].counts.efficiencyRequests == all.count)
+        #expect(results[0].front.allSatisfy { $0.efficiency <= 18 })
+        for (budget, r) in zip(budgets, results) {
+            #expect(r.best.accuracy == all.filter { FakeCost().cost($0) <= budget }.map(FakeAccuracy.value).max()!)
+        }
+    }
+
     @Test func exhaustiveRefusesALargeSpaceWithItsSize() throws {
         let p = try problem("ofa-mbv3-w1.2", budget: 25)
         #expect {

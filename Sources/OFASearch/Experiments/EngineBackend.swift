@@ -15,7 +15,7 @@ public struct EngineBackend: SearchBackend {
         let strategy = try request.strategy.makeStrategy()
         guard let first = request.targets.first else { return SearchOutcome(targets: [], evaluations: 0, uniqueArchitectures: 0) }
         let problem = SearchProblem(space: request.space, accuracy: request.accuracy, efficiency: request.efficiency,
-                                    budget: first, threads: 1)
+                                    budget: first, threads: 1, memoize: request.strategy.memoize)
         let results = try strategy.search(problem, budgets: request.targets, seed: request.seed)
         let sweep = results.first?.sweep
         let outcomes = results.map { r in
@@ -45,7 +45,7 @@ public struct EngineBackend: SearchBackend {
                                      nsga2: NSGA2Search(population: s.population, generations: s.generations,
                                                         mutationRatio: s.mutationRatio, mutationProbability: s.mutationProbability))
         let problem = SearchProblem(space: request.space, accuracy: request.accuracy, efficiency: request.efficiency,
-                                    budget: request.targets.max() ?? 0, threads: 1)
+                                    budget: request.targets.max() ?? 0, threads: 1, memoize: request.strategy.memoize)
         let out = try sweep.run(problem: problem, targets: request.targets, seed: request.seed)
         let outcomes = out.results.map { r in
             TargetOutcome(target: r.budget, arch: r.best.arch, accuracy: r.best.accuracy, efficiency: r.best.efficiency,

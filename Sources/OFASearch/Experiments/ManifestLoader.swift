@@ -224,6 +224,7 @@ public struct ManifestLoader: Sendable {
                 if let n = s["mutation_ratio"] { spec.mutationRatio = reader.double(n, "\(what).mutation_ratio", in: 0...1) ?? spec.mutationRatio }
                 if let n = s["mutation_probability"] { spec.mutationProbability = reader.double(n, "\(what).mutation_probability", in: 0...1) ?? spec.mutationProbability }
                 if let n = s["samples"] { spec.samples = reader.int(n, "\(what).samples", atLeast: 1) ?? spec.samples }
+                if let n = s["memoize"] { spec.memoize = reader.bool(n, "\(what).memoize") ?? spec.memoize }
                 if let n = s["limit"] { spec.limit = reader.int(n, "\(what).limit", atLeast: 1) ?? spec.limit }
             }
             do { _ = try spec.makeStrategy() } catch { reader.issue(key, "\(what): \(error)") }

@@ -111,6 +111,14 @@ final class ManifestReader {
         return value
     }
 
+    func bool(_ node: Node, _ what: String) -> Bool? {
+        guard let value = node.bool else {
+            issue(node, "\(what) must be true or false, got \(describe(node))")
+            return nil
+        }
+        return value
+    }
+
     func double(_ node: Node, _ what: String, in range: ClosedRange<Double>? = nil) -> Double? {
         guard let value = node.float ?? node.int.map(Double.init), value.isFinite else {
             issue(node, "\(what) must be a number, got \(describe(node))")

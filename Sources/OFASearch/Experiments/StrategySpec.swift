@@ -6,6 +6,7 @@
 ///   random: {samples: 10000}
 ///   exhaustive: {}
 ///   evo-small: {kind: evolutionary, population: 20}   # a second evolutionary setting
+///   as-published: {kind: evolutionary, memoize: false} # every request predicted again
 /// ```
 public struct StrategySpec: Sendable, Hashable {
     public enum Kind: String, Sendable, CaseIterable {
@@ -29,6 +30,9 @@ public struct StrategySpec: Sendable, Hashable {
     public var samples: Int = 10_000
     /// Exhaustive: the largest space it enumerates.
     public var limit: Int = 5_000_000
+    /// Evolutionary and random: reuse predictions of architectures seen before (false: predict
+    /// every request again, the footing of OFA's and CompOFA's published search code).
+    public var memoize = true
 
     public init(label: String, kind: Kind) {
         self.label = label
@@ -41,8 +45,8 @@ public struct StrategySpec: Sendable, Hashable {
         case .evolutionary:
             [("population", .int(population)), ("generations", .int(generations)),
              ("parent_ratio", .double(parentRatio)), ("mutation_ratio", .double(mutationRatio)),
-             ("mutation_probability", .double(mutationProbability))]
-        case .random: [("samples", .int(samples))]
+             ("mutation_probability", .double(mutationProbability)), ("memoize", .bool(memoize))]
+        case .random: [("samples", .int(samples)), ("memoize", .bool(memoize))]
         case .exhaustive: [("limit", .int(limit))]
         }
     }
@@ -50,8 +54,8 @@ public struct StrategySpec: Sendable, Hashable {
     /// Manifest keys each kind accepts (besides `kind`).
     public static func keys(for kind: Kind) -> [String] {
         switch kind {
-        case .evolutionary: ["population", "generations", "parent_ratio", "mutation_ratio", "mutation_probability"]
-        case .random: ["samples"]
+        case .evolutionary: ["population", "generations", "parent_ratio", "mutation_ratio", "mutation_probability", "memoize"]
+        case .random: ["samples", "memoize"]
         case .exhaustive: ["limit"]
         }
     }

@@ -3,6 +3,10 @@ import Foundation
 /// Evaluates architectures for a search: memoizes both predictors by canonical architecture,
 /// batches accuracy predictions and splits large batches across threads.
 ///
+/// `memoize: false` predicts every request again, as OFA's and CompOFA's published search code
+/// does; it exists to measure that footing (counts of requests and unique architectures are kept
+/// the same way).
+///
 /// Batches are cut into chunks of a fixed size (``chunkSize``), whatever the thread count, and
 /// each chunk is handed to the predictor whole; so a prediction never depends on how many
 /// threads ran, and the same seed gives the same result at any thread count.
@@ -25,6 +29,8 @@ public final class Evaluator {
     public let threads: Int
     /// Rows per predictor call when a batch is split; fixed so results do not depend on threads.
     public let chunkSize: Int
+    /// Whether predictions are reused for architectures seen before.
+    public let memoize: Bool
 
     private struct Entry {
         var efficiency: Double = .nan
@@ -40,16 +46,18 @@ public final class Evaluator {
     private var ranges: [String: FeasibleRange] = [:]
     public private(set) var counts = EvaluationCounts()
 
-    public init(accuracy: any AccuracyPredictor, efficiency: any EfficiencyPredictor, threads: Int = 1, chunkSize: Int = 32) {
+    public init(accuracy: any AccuracyPredictor, efficiency: any EfficiencyPredictor, threads: Int = 1, chunkSize: Int = 32,
+                memoize: Bool = true) {
         self.accuracyPredictor = accuracy
         self.efficiencyPredictor = efficiency
         self.threads = max(1, threads)
         self.chunkSize = max(1, chunkSize)
+        self.memoize = memoize
     }
 
     /// A new evaluator with the same predictors and settings and an empty cache.
     public func fresh() -> Evaluator {
-        Evaluator(accuracy: accuracyPredictor, efficiency: efficiencyPredictor, threads: threads, chunkSize: chunkSize)
+        Evaluator(accuracy: accuracyPredictor, efficiency: efficiencyPredictor, threads: threads, chunkSize: chunkSize, memoize: memoize)
     }
 
     /// Distinct architectures held in the cache.
@@ -68,6 +76,10 @@ public final class Evaluator {
     /// space almost never repeat, and a tight budget rejects millions of them.
     public func efficiency(of arch: Architecture, remember: Bool = true) throws -> Double {
         counts.efficiencyRequests += 1
+        if !memoize {
+            counts.efficiencyPredictions += 1
+            return try efficiencyPredictor.predictEfficiency(arch)
+        }
         if let i = table.index(of: arch) {
             let cached = table[i].efficiency
             if !cached.isNaN { return cached }
@@ -85,6 +97,10 @@ public final class Evaluator {
     /// Costs of many architectures, memoized; misses go to the predictor in one batch.
     public func efficiencies(of archs: [Architecture]) throws -> [Double] {
         counts.efficiencyRequests += archs.count
+        if !memoize {
+            counts.efficiencyPredictions += archs.count
+            return try predictEfficiencies(archs)
+        }
         var out = [Double](repeating: .nan, count: archs.count)
         var missing: [Architecture] = [], slots: [Int] = []
         for (i, arch) in archs.enumerated() {
@@ -105,6 +121,15 @@ public final class Evaluator {
     /// predicted once, all misses together in one batched call (split in chunks across threads).
     public func accuracies(of archs: [Architecture]) throws -> [Double] {
         counts.accuracyRequests += archs.count
+        if !memoize {
+            for arch in archs {
+                // The table only counts distinct architectures here; values are not reused.
+                let t = table.index(of: arch) ?? table.append(arch, Entry())
+                if table[t].stamp != stamp { table[t].stamp = stamp; counts.uniqueArchitectures += 1 }
+            }
+            counts.accuracyPredictions += archs.count
+            return try predictAccuracies(archs)
+        }
         var out = [Double](repeating: 0, count: archs.count)
         var pending: [Architecture] = []
         var pendingEntry: [Int] = []

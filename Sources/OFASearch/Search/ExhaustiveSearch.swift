@@ -1,6 +1,8 @@
 /// Exhaustive search for small spaces (CompOFA's fixed-kernel space: 243 subnets per
-/// resolution): every architecture is predicted exactly once, without the cache, and the best
-/// for each budget is read off. A space larger than ``limit`` is refused with its size.
+/// resolution): every architecture's cost is predicted, the accuracy of each one that fits the
+/// largest budget exactly once (without the cache; one that fits no budget cannot be an answer,
+/// as an evolutionary search never predicts an over-budget child either), and the best for each
+/// budget is read off. A space larger than ``limit`` is refused with its size.
 ///
 /// Among equally accurate architectures the cheaper wins, then the earlier in enumeration order.
 ///
@@ -34,32 +36,34 @@ public struct ExhaustiveSearch: SearchStrategy {
         for b in budgets where !(b >= range.minimum) {
             throw SearchError.infeasibleBudget(budget: b, range: range, metric: problem.metric)
         }
-        let accs = try evaluator.predictAccuracies(archs)
+        let largest = budgets.max()!
+        let fitting = archs.indices.filter { costs[$0] <= largest }
+        let accs = try evaluator.predictAccuracies(fitting.map { archs[$0] })
         var front = ParetoFront()
-        for i in archs.indices { front.insert(Candidate(arch: archs[i], accuracy: accs[i], efficiency: costs[i])) }
+        for (j, i) in fitting.enumerated() { front.insert(Candidate(arch: archs[i], accuracy: accs[j], efficiency: costs[i])) }
         let shared = secondsSince(start)
 
         var counts = EvaluationCounts()
-        counts.accuracyRequests = archs.count
-        counts.accuracyPredictions = archs.count
-        counts.uniqueArchitectures = archs.count
+        counts.accuracyRequests = fitting.count
+        counts.accuracyPredictions = fitting.count
+        counts.uniqueArchitectures = fitting.count
         counts.efficiencyRequests = archs.count
         counts.efficiencyPredictions = archs.count
         return budgets.enumerated().map { k, budget in
             let t0 = ContinuousClock.now
             var best = -1
-            for i in archs.indices where costs[i] <= budget {
-                if best < 0 || accs[i] > accs[best] || (accs[i] == accs[best] && costs[i] < costs[best]) { best = i }
+            for (j, i) in fitting.enumerated() where costs[i] <= budget {
+                if best < 0 || accs[j] > accs[best] || (accs[j] == accs[best] && costs[i] < costs[fitting[best]]) { best = j }
             }
-            let candidate = Candidate(arch: archs[best], accuracy: accs[best], efficiency: costs[best])
+            let candidate = Candidate(arch: archs[fitting[best]], accuracy: accs[best], efficiency: costs[fitting[best]])
             let own = secondsSince(t0)
             return SearchResult(
                 strategy: name, space: space.description, metric: problem.metric, budget: budget, seed: seed,
                 best: candidate, counts: k == 0 ? counts : EvaluationCounts(), generations: 0, rejected: 0, repaired: 0,
                 seconds: k == 0 ? shared + own : own,
-                history: [.init(generation: 0, evaluations: archs.count, accuracy: candidate.accuracy, efficiency: candidate.efficiency)],
+                history: [.init(generation: 0, evaluations: fitting.count, accuracy: candidate.accuracy, efficiency: candidate.efficiency)],
                 front: front.members, population: [],
-                sweep: budgets.count > 1 ? .init(budgets: budgets.count, evaluations: archs.count, seconds: secondsSince(start)) : nil)
+                sweep: budgets.count > 1 ? .init(budgets: budgets.count, evaluations: fitting.count, seconds: secondsSince(start)) : nil)
         }
     }
 }

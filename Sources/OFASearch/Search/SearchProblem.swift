@@ -17,9 +17,12 @@ public struct SearchProblem {
     public let budget: Double
     public let evaluator: Evaluator
 
+    /// `memoize: false` predicts every request again (the published OFA code's footing, for
+    /// measuring it); see ``Evaluator``.
     public init(space: any SearchSpace, accuracy: any AccuracyPredictor, efficiency: any EfficiencyPredictor,
-                budget: Double, threads: Int = 1) {
-        self.init(space: space, evaluator: Evaluator(accuracy: accuracy, efficiency: efficiency, threads: threads), budget: budget)
+                budget: Double, threads: Int = 1, memoize: Bool = true) {
+        self.init(space: space, evaluator: Evaluator(accuracy: accuracy, efficiency: efficiency, threads: threads, memoize: memoize),
+                  budget: budget)
     }
 
     public init(space: any SearchSpace, evaluator: Evaluator, budget: Double) {

@@ -24,4 +24,33 @@ public enum ArchitectureCost {
         for a in archs { _ = try predictor.predictEfficiency(a) }
         return (clock.now - start).seconds / Double(archs.count)
     }
+
+    /// The median of `real / proxy` cost over the same `samples` subnets ``measure(_:space:samples:seed:)``
+    /// draws: the factor that puts a proxy table profiled on another machine (or at another load)
+    /// on this machine's scale. A measured predictor answers those subnets from its cache.
+    public static func calibration(real: any EfficiencyPredictor, proxy: any EfficiencyPredictor, space: any SearchSpace,
+                                   samples: Int, seed: UInt64) throws -> Double {
+        var rng = SeededGenerator(seed: seed, stream: 0x7072_6f6a)
+        let archs = (0..<max(1, samples)).map { _ in space.sampleUniformly(using: &rng) }
+        let ratios = try archs.map { try real.predictEfficiency($0) / proxy.predictEfficiency($0) }.filter { $0.isFinite && $0 > 0 }.sorted()
+        guard !ratios.isEmpty else { return 1 }
+        let n = ratios.count
+        return n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2
+    }
+}
+
+/// An efficiency predictor's costs times a constant (a proxy table calibrated to this machine).
+public struct ScaledEfficiencyPredictor: EfficiencyPredictor {
+    public let base: any EfficiencyPredictor
+    public let factor: Double
+
+    public init(_ base: any EfficiencyPredictor, factor: Double) {
+        self.base = base
+        self.factor = factor
+    }
+
+    public var name: String { "\(base.name) × \(String(format: "%.3f", factor))" }
+    public var metric: EfficiencyMetric { base.metric }
+    public func predictEfficiency(_ arch: Architecture) throws -> Double { try base.predictEfficiency(arch) * factor }
+    public func predictEfficiency(_ archs: [Architecture]) throws -> [Double] { try base.predictEfficiency(archs).map { $0 * factor } }
 }

@@ -71,8 +71,12 @@ public struct ExperimentRunner: Sendable {
             let efficiency = try predictors.efficiencyPredictor(part.efficiency(for: entry), space: space)
             var context = RunContext(space: space, accuracy: accuracy, efficiency: efficiency)
             if let projection = entry.projection {
-                context.proxy = try predictors.efficiencyPredictor(projection.proxy, space: space)
+                let proxy = try predictors.efficiencyPredictor(projection.proxy, space: space)
                 context.secondsPerArchitecture = try ArchitectureCost.measure(efficiency, space: space, samples: projection.samples, seed: 0)
+                // A committed table was profiled on some other machine: search on it rescaled to this one.
+                let scale = try ArchitectureCost.calibration(real: efficiency, proxy: proxy, space: space, samples: projection.samples, seed: 0)
+                context.proxy = ScaledEfficiencyPredictor(proxy, factor: scale)
+                context.proxyScale = scale
             }
             contexts[run.partIndex, default: [:]][run.spaceIndex] = context
         }
@@ -102,7 +106,7 @@ public struct ExperimentRunner: Sendable {
                     }
                     var records = RunRecord.records(run: run, outcome: outcome, metric: context.efficiency.metric, seconds: seconds)
                     if let cost = context.secondsPerArchitecture {
-                        records = try records.map { try $0.projected(secondsPerArchitecture: cost, realCost: context.efficiency) }
+                        records = try records.map { try $0.projected(secondsPerArchitecture: cost, proxyScale: context.proxyScale, realCost: context.efficiency) }
                     }
                     try AtomicFile.write(records.map { $0.json.rendered() + "\n" }.joined(), to: layout.runFile(run.id))
                     progress.finished(run.id, ok: true)
@@ -129,6 +133,7 @@ private struct RunContext: Sendable {
     /// The cost model a projected space searches with, and the real one's seconds per architecture.
     var proxy: (any EfficiencyPredictor)?
     var secondsPerArchitecture: Double?
+    var proxyScale = 1.0
 }
 
 /// Hands out run positions to worker threads.

@@ -27,6 +27,8 @@ public struct PlanIndex: Codable, Sendable, Equatable {
         public var efficiency: [String: String]
         /// Space → proxy predictor, for spaces whose searches are projected.
         public var projections: [String: String]?
+        /// Strategies that predict every request again (`memoize: false`); nil when none.
+        public var unmemoized: [String]?
     }
 
     public init(plan: RunPlan, shard: (index: Int, count: Int)?) {
@@ -41,7 +43,8 @@ public struct PlanIndex: Codable, Sendable, Equatable {
                  strategies: p.strategies.map(\.label), baselineSpace: p.baseline.space, baselineStrategy: p.baseline.strategy,
                  accuracy: Dictionary(uniqueKeysWithValues: p.spaces.map { ($0.name, p.accuracy(for: $0).spelled) }),
                  efficiency: Dictionary(uniqueKeysWithValues: p.spaces.map { ($0.name, p.efficiency(for: $0).spelled) }),
-                 projections: Dictionary(uniqueKeysWithValues: p.spaces.compactMap { s in s.projection.map { (s.name, $0.proxy.spelled) } }))
+                 projections: Dictionary(uniqueKeysWithValues: p.spaces.compactMap { s in s.projection.map { (s.name, $0.proxy.spelled) } }),
+                 unmemoized: p.strategies.contains { !$0.memoize } ? p.strategies.filter { !$0.memoize }.map(\.label) : nil)
         }
         self.shard = shard.map { "\($0.index)/\($0.count)" }
     }

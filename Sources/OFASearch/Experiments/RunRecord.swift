@@ -42,8 +42,9 @@ public struct RunRecord: Sendable {
     public var front: [FrontPoint]
     /// Set when the search ran on a proxy cost model and its time is projected (see
     /// ``SpaceEntry/Projection``): the proxy's cost of the best subnet and the real predictor's
-    /// measured cost per architecture (seconds).
-    public var projection: (proxyCost: Double, secondsPerArchitecture: Double)?
+    /// measured cost per architecture (seconds), and the factor the proxy was scaled by to this
+    /// machine (median real / proxy cost over the sampled subnets).
+    public var projection: (proxyCost: Double, secondsPerArchitecture: Double, proxyScale: Double)?
 
     /// The records of one finished run, one per target, in the run's target order.
     public static func records(run: PlannedRun, outcome: SearchOutcome, metric: EfficiencyMetric, seconds: Double) -> [RunRecord] {
@@ -63,9 +64,9 @@ public struct RunRecord: Sendable {
     /// This record of a search run on a proxy cost model, with its time projected for the real
     /// one: each distinct architecture evaluated costs `secondsPerArchitecture` more, and the best
     /// subnet's cost is the real predictor's.
-    func projected(secondsPerArchitecture cost: Double, realCost: any EfficiencyPredictor) throws -> RunRecord {
+    func projected(secondsPerArchitecture cost: Double, proxyScale: Double = 1, realCost: any EfficiencyPredictor) throws -> RunRecord {
         var r = self
-        r.projection = (efficiency ?? .nan, cost)
+        r.projection = (efficiency ?? .nan, cost, proxyScale)
         if let arch { r.efficiency = try realCost.predictEfficiency(arch) }
         r.seconds += Double(uniqueArchitectures) * cost
         r.runSeconds += Double(runUniqueArchitectures) * cost
@@ -96,7 +97,8 @@ public struct RunRecord: Sendable {
             ("best_so_far", .array(bestSoFar.map { .array([.int($0.evaluations), .double($0.accuracy)]) })),
             ("front", .array(front.map { .array([.double($0.efficiency), .double($0.accuracy)]) })),
             ("projected", .bool(projection != nil)),
-        ] + (projection.map { [("proxy_cost", .double($0.proxyCost)), ("seconds_per_architecture", .double($0.secondsPerArchitecture))] } ?? []))
+        ] + (projection.map { [("proxy_cost", .double($0.proxyCost)), ("seconds_per_architecture", .double($0.secondsPerArchitecture)),
+                               ("proxy_scale", .double($0.proxyScale))] } ?? []))
     }
 
     /// Reads a line written by ``json``; errors name the key.
@@ -138,7 +140,9 @@ public struct RunRecord: Sendable {
         }
         bestSoFar = try pairs("best_so_far").map { CurvePoint(evaluations: Int($0.0), accuracy: $0.1) }
         front = try pairs("front").map { FrontPoint(efficiency: $0.0, accuracy: $0.1) }
-        if let p = obj["proxy_cost"]?.doubleValue, let s = obj["seconds_per_architecture"]?.doubleValue { projection = (p, s) }
+        if let p = obj["proxy_cost"]?.doubleValue, let s = obj["seconds_per_architecture"]?.doubleValue {
+            projection = (p, s, obj["proxy_scale"]?.doubleValue ?? 1)
+        }
     }
 
     init(run: String, index: Int, part: String, space: String, strategy: String, kind: StrategySpec.Kind, multi: String,

@@ -69,6 +69,9 @@ public struct ExperimentReport: Sendable {
 
     public func part(named name: String) -> PlanIndex.Part? { index.parts.first { $0.name == name } }
 
+    /// Whether a series reuses predictions of architectures it saw before (`memoize`, the default).
+    public func memoizes(_ s: Series) -> Bool { !(part(named: s.part)?.unmemoized?.contains(s.strategy) ?? false) }
+
     /// Series of a part, in plan order.
     public func series(part: String) -> [Series] {
         var out: [Series] = []

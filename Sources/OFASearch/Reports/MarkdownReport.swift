@@ -45,12 +45,15 @@ public enum MarkdownReport {
             md += "|---|---|\(modeRule)---:|---:|---:|---:|---:|---:|---:|\n"
             for t in totals {
                 let hits = (t.evaluations?.mean).flatMap { e in t.unique.map { e > 0 ? 1 - $0.mean / e : 0 } }
-                md += "| \(t.series.space) | \(strategyLabel(report, t.series)) |\(mode(t.series)) \(t.samples) | \(pm(t.seconds, digits: 3)) | \(pm(t.evaluations, digits: 0)) | \(pm(t.unique, digits: 0)) | \(hits.map { percent($0) } ?? "–") | \(ratio(t.speedupTime)) | \(ratio(t.speedupEvaluations)) |\n"
+                let hitCell = report.memoizes(t.series) ? hits.map { percent($0) } ?? "–" : "none (not memoized)"
+                md += "| \(t.series.space) | \(strategyLabel(report, t.series)) |\(mode(t.series)) \(t.samples) | \(pm(t.seconds, digits: 3)) | \(pm(t.evaluations, digits: 0)) | \(pm(t.unique, digits: 0)) | \(hitCell) | \(ratio(t.speedupTime)) | \(ratio(t.speedupEvaluations)) |\n"
             }
             md += "\n"
             for t in totals where report.isProjected(t.series) {
                 let cost = report.records(t.series).compactMap { $0.projection?.secondsPerArchitecture }.first ?? .nan
-                md += "*projected*: \(t.series.label) ran its search on `\(part.projections?[t.series.space] ?? "a proxy")` instead of `\(part.efficiency[t.series.space] ?? "?")`; "
+                let scale = report.records(t.series).compactMap { $0.projection?.proxyScale }.first ?? 1
+                md += "*projected*: \(t.series.label) ran its search on `\(part.projections?[t.series.space] ?? "a proxy")` instead of `\(part.efficiency[t.series.space] ?? "?")`, "
+                md += "its costs scaled by \(String(format: "%.3f", scale)) (the median ratio of the real cost to the proxy's over the sampled subnets: the table's machine or load against this run's); "
                 md += "its time is the search's own plus \(String(format: "%.3f", cost)) s (the real predictor's measured cost per architecture) for each distinct architecture it evaluated, "
                 md += "and the costs shown for its best subnets are the real predictor's. Not a measurement of that search.\n\n"
             }
@@ -142,7 +145,8 @@ public enum MarkdownReport {
     }
 
     /// "What the speedup is made of": for each series faster than the baseline, the time ratio
-    /// split into evaluation count × time per evaluation, and the baseline's cache hits.
+    /// split into predictions made × time per prediction, and the baseline's cache hits (a
+    /// series with `memoize: false` predicts every evaluation).
     static func anatomy(_ report: ExperimentReport, part: String, totals: [ExperimentReport.Totals]) -> String {
         var lines: [String] = []
         let exhaustiveCost = totals.first { $0.kind == .exhaustive }.flatMap { e -> Double? in
@@ -154,19 +158,26 @@ public enum MarkdownReport {
                   let st = t.speedupTime, let se = t.speedupEvaluations,
                   let bs = base.seconds?.mean, let be = base.evaluations?.mean, let bu = base.unique?.mean,
                   let ts = t.seconds?.mean, let te = t.evaluations?.mean, let tu = t.unique?.mean, te > 0, be > 0 else { continue }
-            let perUniqueBase = bs / max(bu, 1), perUnique = ts / max(tu, 1)
+            let baseMemo = report.memoizes(b), memo = report.memoizes(t.series)
+            // Predictions actually made: distinct architectures with a cache, every evaluation without.
+            let bp = baseMemo ? bu : be, tp = memo ? tu : te
+            let perBase = bs / max(bp, 1), per = ts / max(tp, 1)
             var line = "- **\(t.series.label)** vs **\(b.label)**: " + (st >= 1 ? "\(ratio(st)) less time " : "\(ratio(1 / st)) more time ")
             line += "(\(String(format: "%.3f", bs)) s → \(String(format: "%.3f", ts)) s). "
             line += "Evaluations \(count(be)) → \(count(te))" + (se == 1 ? ". " : " (\(ratio(se)) fewer). ")
-            line += "Memoization: \(percent(1 - bu / be)) of the baseline's evaluations were cache hits, so it predicted \(count(bu)) distinct architectures"
-            line += bu > 0 ? " (\(ratio(be / bu)) saved by the cache)" : ""
-            line += "; this series predicted \(count(tu)) (\(percent(te > 0 ? 1 - tu / te : 0)) cache hits). "
-            line += "The time ratio is \(ratio(bu / max(tu, 1))) in the number of distinct predictions × \(ratio(perUniqueBase / perUnique)) in time per distinct prediction "
-            line += "(\(micro(perUniqueBase)) → \(micro(perUnique)); a search's figure includes its sampling, mutation, crossover and bookkeeping). "
+            if baseMemo {
+                line += "Memoization: \(percent(1 - bu / be)) of the baseline's evaluations were cache hits, so it predicted \(count(bu)) distinct architectures"
+                line += bu > 0 ? " (\(ratio(be / bu)) saved by the cache)" : ""
+            } else {
+                line += "The baseline is not memoized (as OFA's and CompOFA's published search code): it predicted all \(count(be)) evaluations, of \(count(bu)) distinct architectures"
+            }
+            line += memo ? "; this series predicted \(count(tu)) (\(percent(te > 0 ? 1 - tu / te : 0)) cache hits). " : "; this series predicted all \(count(te)) (not memoized). "
+            line += "The time ratio is \(ratio(bp / max(tp, 1))) in the number of predictions × \(ratio(perBase / per)) in time per prediction "
+            line += "(\(micro(perBase)) → \(micro(per)); a search's figure includes its sampling, mutation, crossover and bookkeeping). "
             // A projection for a search without a cache (as OFA's and CompOFA's published scripts
             // run): every evaluation predicted, at the pure batched prediction cost measured by an
             // exhaustive run of the same part (the cheapest per-prediction cost there is).
-            if t.kind == .exhaustive, let pure = exhaustiveCost, be > bu {
+            if t.kind == .exhaustive, baseMemo, let pure = exhaustiveCost, be > bu {
                 let projected = be * pure
                 line += "Without memoization (OFA's and CompOFA's published search predicts every evaluation) the baseline would make \(count(be)) predictions: "
                 line += "at the pure batched cost measured by exhaustive extraction (\(micro(pure)) each) that is ≥ \(String(format: "%.2f", projected)) s, "
@@ -174,7 +185,7 @@ public enum MarkdownReport {
             }
             if t.kind == .exhaustive {
                 let k = report.records(t.series).map(\.k).max() ?? 1
-                line += "Exhaustive extraction predicts every subnet of the space once, in large batches, and reads the best under each of the \(k) target(s) off the same predictions."
+                line += "Exhaustive extraction prices every subnet of the space, predicts the accuracy of each one within the largest target once, in large batches, and reads the best under each of the \(k) target(s) off the same predictions."
             }
             lines.append(line)
         }

@@ -165,10 +165,11 @@ public final class Evaluator {
         return out
     }
 
-    /// Accuracies without the cache (exhaustive search predicts each architecture exactly once).
-    public func predictAccuracies(_ archs: [Architecture]) throws -> [Double] {
+    /// Accuracies without the cache (exhaustive search predicts each architecture exactly once),
+    /// in chunks of `chunkSize` rows (default: the evaluator's).
+    public func predictAccuracies(_ archs: [Architecture], chunkSize: Int? = nil) throws -> [Double] {
         let predictor = accuracyPredictor
-        let values = try inChunks(archs) { try predictor.predictAccuracy($0) }
+        let values = try inChunks(archs, chunkSize: chunkSize ?? self.chunkSize) { try predictor.predictAccuracy($0) }
         guard values.count == archs.count else {
             throw PredictorError.unsupported("accuracy predictor \(predictor.name) returned \(values.count) values for \(archs.count) architectures")
         }
@@ -178,7 +179,7 @@ public final class Evaluator {
     /// Costs without the cache, in chunks across threads.
     public func predictEfficiencies(_ archs: [Architecture]) throws -> [Double] {
         let predictor = efficiencyPredictor
-        let values = try inChunks(archs) { try predictor.predictEfficiency($0) }
+        let values = try inChunks(archs, chunkSize: chunkSize) { try predictor.predictEfficiency($0) }
         guard values.count == archs.count else {
             throw PredictorError.unsupported("efficiency predictor \(predictor.name) returned \(values.count) values for \(archs.count) architectures")
         }
@@ -197,11 +198,12 @@ public final class Evaluator {
 
     /// Runs `predict` on fixed-size chunks of `archs`, on up to `threads` threads, and joins the
     /// results in order.
-    private func inChunks(_ archs: [Architecture], _ predict: @escaping @Sendable ([Architecture]) throws -> [Double]) throws -> [Double] {
+    private func inChunks(_ archs: [Architecture], chunkSize size: Int,
+                          _ predict: @escaping @Sendable ([Architecture]) throws -> [Double]) throws -> [Double] {
         let n = archs.count
         if n == 0 { return [] }
-        let chunks = (n + chunkSize - 1) / chunkSize
-        let size = chunkSize
+        let size = max(1, size)
+        let chunks = (n + size - 1) / size
         if threads == 1 || chunks == 1 {
             var out: [Double] = []
             out.reserveCapacity(n)

@@ -38,7 +38,8 @@ public struct ExhaustiveSearch: SearchStrategy {
         }
         let largest = budgets.max()!
         let fitting = archs.indices.filter { costs[$0] <= largest }
-        let accs = try evaluator.predictAccuracies(fitting.map { archs[$0] })
+        // Large chunks: one enumeration is the whole workload, so the GEMMs may as well be big.
+        let accs = try evaluator.predictAccuracies(fitting.map { archs[$0] }, chunkSize: 256)
         var front = ParetoFront()
         for (j, i) in fitting.enumerated() { front.insert(Candidate(arch: archs[i], accuracy: accs[j], efficiency: costs[i])) }
         let shared = secondsSince(start)

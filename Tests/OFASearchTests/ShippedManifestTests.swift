@@ -35,7 +35,7 @@ struct ShippedManifestTests {
 
     @Test(.enabled(if: TestData.available, TestData.skipReason))
     func sharedManifestsValidateWithSharedData() throws {
-        let counts = ["compofa-216x": 178, "strategies-compofa": 210, "multitarget-paper": 360]
+        let counts = ["compofa-216x": 228, "strategies-compofa": 210, "multitarget-paper": 360]
         for (name, runs) in counts {
             let m = try loader(shared: TestData.shared).load(path: Self.experiments + "/\(name).yaml")
             #expect(RunPlan(manifest: m).runs.count == runs, "\(name)")

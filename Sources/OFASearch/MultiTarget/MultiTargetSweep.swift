@@ -203,7 +203,7 @@ public struct MultiTargetSweep: Sendable {
                     // Growth asks many latencies of architectures never seen again: not memoized.
                     for i in 0..<(previous.population.count - elite.count) {
                         seeds.append(try RandomizedGrowth().grow(elite[i % elite.count], in: problem.space, budget: budget, using: &rng,
-                                                                 cost: { try evaluator.efficiency(of: $0, remember: false) }).arch)
+                                                                 cost: { try evaluator.uncachedEfficiency(of: $0) }).arch)
                     }
                 }
             } else {

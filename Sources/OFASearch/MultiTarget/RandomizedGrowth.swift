@@ -42,11 +42,17 @@ public struct RandomizedGrowth: Sendable {
         var failed = [Bool](repeating: false, count: Move.count)
         var moves: [Move] = []
         moves.reserveCapacity(Move.count)
+        var stale = true
         while current <= budget {
-            limits.moves(of: a, into: &moves)
-            moves.removeAll { failed[$0.id] }
+            // The list only changes when the architecture does; a failed move just leaves it.
+            if stale {
+                limits.moves(of: a, into: &moves)
+                moves.removeAll { failed[$0.id] }
+                stale = false
+            }
             if moves.isEmpty { break }
-            let move = moves[Int.random(in: 0..<moves.count, using: &rng)]
+            let pick = Int.random(in: 0..<moves.count, using: &rng)
+            let move = moves[pick]
             picks += 1
             let b = Self.apply(move, to: a, in: space)
             let c = try cost(b)
@@ -54,8 +60,10 @@ public struct RandomizedGrowth: Sendable {
                 a = b
                 current = c
                 changes += 1
+                stale = true
             } else {
                 failed[move.id] = true
+                moves.remove(at: pick)
             }
         }
         return .init(arch: a, cost: current, fits: current <= budget, changes: changes, picks: picks)

@@ -94,6 +94,14 @@ public final class Evaluator {
         return value
     }
 
+    /// Cost of one architecture straight from the predictor, counted but neither looked up nor
+    /// stored (randomized growth prices thousands of one-off candidates).
+    public func uncachedEfficiency(of arch: Architecture) throws -> Double {
+        counts.efficiencyRequests += 1
+        counts.efficiencyPredictions += 1
+        return try efficiencyPredictor.predictEfficiency(arch)
+    }
+
     /// Costs of many architectures, memoized; misses go to the predictor in one batch.
     public func efficiencies(of archs: [Architecture]) throws -> [Double] {
         counts.efficiencyRequests += archs.count

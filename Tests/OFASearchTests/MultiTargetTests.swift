@@ -245,7 +245,9 @@ import Testing
             // stage found it, and says so when an earlier stage did.
             evaluated += r.front
             #expect(r.best.accuracy == evaluated.filter { $0.efficiency <= r.budget }.map(\.accuracy).max()!)
-            #expect(out.fromEarlierStage[i] == (r.best.accuracy > r.front.map(\.accuracy).max()!))
+            // Its curve ends at it and its front holds it (an earlier stage's answer is appended).
+            #expect(r.history.last!.accuracy == r.best.accuracy && r.front.contains { $0.arch == r.best.arch })
+            if out.fromEarlierStage[i] { #expect(r.history[r.history.count - 2].accuracy < r.best.accuracy) }
         }
         for i in 0..<3 {
             let pr = try #require(out.pruning[i])

@@ -247,6 +247,32 @@ struct RunnerTests {
         #expect(folder.read("out/runs.jsonl").contains("\"projected\":true"))
     }
 
+    /// Validation prices a projected space's targets with the proxy scaled as the runner scales
+    /// it: a target the raw proxy reaches but the scaled one (1.1× here) does not is refused.
+    @Test func projectedTargetsAreValidatedOnTheScaledProxy() throws {
+        let space = try SpaceCatalog.space(named: "compofa-mbv3-w1.0", resolutions: [160])
+        let raw = try Evaluator(accuracy: RunnerFakeAccuracy(), efficiency: RunnerFakeCost()).feasibleRange(in: space).minimum
+        let folder = TempFolder()
+        folder.write("acc.json", "{}")
+        let paths = ManifestPaths(manifestDirectory: folder.path, projectRoot: folder.path, shared: .some(nil))
+        func load(_ target: Double) throws -> ExperimentManifest {
+            let yaml = """
+            name: projected
+            spaces:
+              - name: compofa-mbv3-w1.0
+                resolutions: [160]
+                projection: {proxy: {kind: lut, path: acc.json}, samples: 5}
+            accuracy: acc.json
+            efficiency: measured
+            strategies: {random: {samples: 40}}
+            targets: [\(target)]
+            """
+            return try ManifestLoader(predictors: ProjectionProvider(), paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
+        }
+        #expect(throws: ManifestError.self) { try load(raw * 1.05) }
+        _ = try load(raw * 1.15)
+    }
+
     /// Multi-target sweeps through the real engine: every mode runs, results are independent of
     /// --jobs, and warm starts make fewer evaluations than independent searches.
     @Test func multiTargetSweepsRunThroughTheEngine() throws {

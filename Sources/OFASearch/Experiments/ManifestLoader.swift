@@ -374,11 +374,17 @@ public struct ManifestLoader: Sendable {
                 let efficiency: any EfficiencyPredictor
                 let reference = space.projection?.proxy ?? part.efficiency(for: space)
                 do {
-                    if space.projection != nil {
-                        _ = try predictors.efficiencyPredictor(part.efficiency(for: space), space: searchSpace)
+                    // A projected space searches with its proxy, scaled to the real predictor as
+                    // the runner scales it: the targets must fit that.
+                    let proxy = try predictors.efficiencyPredictor(reference, space: searchSpace)
+                    if let projection = space.projection {
+                        let real = try predictors.efficiencyPredictor(part.efficiency(for: space), space: searchSpace)
+                        let scale = try ArchitectureCost.calibration(real: real, proxy: proxy, space: searchSpace,
+                                                                     samples: projection.samples, seed: 0)
+                        efficiency = ScaledEfficiencyPredictor(proxy, factor: scale)
+                    } else {
+                        efficiency = proxy
                     }
-                    // A projected space searches with its proxy: the targets must fit the proxy.
-                    efficiency = try predictors.efficiencyPredictor(reference, space: searchSpace)
                 } catch {
                     reader.issue(field("efficiency"), "efficiency: cannot load '\(part.efficiency(for: space).spelled)' for \(space.name): \(error)")
                     continue

@@ -45,11 +45,14 @@ public struct StrategySpec: Sendable, Hashable {
         case .evolutionary:
             [("population", .int(population)), ("generations", .int(generations)),
              ("parent_ratio", .double(parentRatio)), ("mutation_ratio", .double(mutationRatio)),
-             ("mutation_probability", .double(mutationProbability)), ("memoize", .bool(memoize))]
-        case .random: [("samples", .int(samples)), ("memoize", .bool(memoize))]
+             ("mutation_probability", .double(mutationProbability))] + memoizeSetting
+        case .random: [("samples", .int(samples))] + memoizeSetting
         case .exhaustive: [("limit", .int(limit))]
         }
     }
+
+    /// Written only when off, so manifests that leave it alone keep their fingerprints.
+    private var memoizeSetting: [(String, JSONValue)] { memoize ? [] : [("memoize", .bool(false))] }
 
     /// Manifest keys each kind accepts (besides `kind`).
     public static func keys(for kind: Kind) -> [String] {

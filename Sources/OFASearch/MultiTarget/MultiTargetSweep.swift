@@ -241,7 +241,12 @@ public struct MultiTargetSweep: Sendable {
             bestIsSeed[index] = mode == .topDown && r.best.arch == seeds[0]
             for c in r.front { archive.insert(c) }
             if variant == .improved, let b = archive.best(within: budget), b.accuracy > r.best.accuracy {
+                // The answer, its curve and its front say so: the last point is the archive's.
                 r.best = b
+                r.front = ParetoFront(r.front + [b]).members
+                if let last = r.history.last {
+                    r.history.append(.init(generation: last.generation, evaluations: last.evaluations, accuracy: b.accuracy, efficiency: b.efficiency))
+                }
                 fromEarlierStage[index] = true
             }
             results[index] = r

@@ -177,7 +177,9 @@ public enum MarkdownReport {
             // A projection for a search without a cache (as OFA's and CompOFA's published scripts
             // run): every evaluation predicted, at the pure batched prediction cost measured by an
             // exhaustive run of the same part (the cheapest per-prediction cost there is).
-            if t.kind == .exhaustive, baseMemo, let pure = exhaustiveCost, be > bu {
+            // Not with a projected baseline: there the real predictor (e.g. measuring) dominates
+            // the exhaustive run's time, so its time per prediction is no batched MLP cost.
+            if t.kind == .exhaustive, baseMemo, !report.isProjected(b), let pure = exhaustiveCost, be > bu {
                 let projected = be * pure
                 line += "Without memoization (OFA's and CompOFA's published search predicts every evaluation) the baseline would make \(count(be)) predictions: "
                 line += "at the pure batched cost measured by exhaustive extraction (\(micro(pure)) each) that is ≥ \(String(format: "%.2f", projected)) s, "

@@ -20,6 +20,7 @@ public struct ExhaustiveSearch: SearchStrategy {
     }
 
     public func search(_ problem: SearchProblem, budgets: [Double], seed: UInt64) throws -> [SearchResult] {
+        guard !budgets.isEmpty else { return [] }
         let start = ContinuousClock.now
         let space = problem.space
         let archs: [Architecture]

@@ -217,7 +217,9 @@ struct RunnerTests {
         }
     }
 
-    @Test func projectedSpacesSearchOnTheProxyAndProjectTheirTime() throws {
+    /// A one-space manifest whose searches run on a fake proxy table and are projected for the
+    /// (fake, 1.1× slower) measured latency.
+    static func projectedManifest(target: Double, in folder: TempFolder) throws -> ExperimentManifest {
         let yaml = """
         name: projected
         spaces:
@@ -227,12 +229,16 @@ struct RunnerTests {
         accuracy: acc.json
         efficiency: measured
         strategies: {random: {samples: 40}}
-        targets: [60]
+        targets: [\(target)]
         """
-        let folder = TempFolder()
         folder.write("acc.json", "{}")
         let paths = ManifestPaths(manifestDirectory: folder.path, projectRoot: folder.path, shared: .some(nil))
-        let m = try ManifestLoader(predictors: ProjectionProvider(), paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
+        return try ManifestLoader(predictors: ProjectionProvider(), paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
+    }
+
+    @Test func projectedSpacesSearchOnTheProxyAndProjectTheirTime() throws {
+        let folder = TempFolder()
+        let m = try Self.projectedManifest(target: 60, in: folder)
         #expect(m.parts[0].spaces[0].projection?.samples == 5)
         _ = try ExperimentRunner(plan: RunPlan(manifest: m), predictors: ProjectionProvider(), backend: RunnerFakeBackend(), output: folder.path + "/out").run()
         let r = try #require(try JSONLines.read(path: folder.path + "/out/runs.jsonl") { try RunRecord(json: $0) }.first)
@@ -253,24 +259,8 @@ struct RunnerTests {
         let space = try SpaceCatalog.space(named: "compofa-mbv3-w1.0", resolutions: [160])
         let raw = try Evaluator(accuracy: RunnerFakeAccuracy(), efficiency: RunnerFakeCost()).feasibleRange(in: space).minimum
         let folder = TempFolder()
-        folder.write("acc.json", "{}")
-        let paths = ManifestPaths(manifestDirectory: folder.path, projectRoot: folder.path, shared: .some(nil))
-        func load(_ target: Double) throws -> ExperimentManifest {
-            let yaml = """
-            name: projected
-            spaces:
-              - name: compofa-mbv3-w1.0
-                resolutions: [160]
-                projection: {proxy: {kind: lut, path: acc.json}, samples: 5}
-            accuracy: acc.json
-            efficiency: measured
-            strategies: {random: {samples: 40}}
-            targets: [\(target)]
-            """
-            return try ManifestLoader(predictors: ProjectionProvider(), paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
-        }
-        #expect(throws: ManifestError.self) { try load(raw * 1.05) }
-        _ = try load(raw * 1.15)
+        #expect(throws: ManifestError.self) { try Self.projectedManifest(target: raw * 1.05, in: folder) }
+        _ = try Self.projectedManifest(target: raw * 1.15, in: folder)
     }
 
     /// Multi-target sweeps through the real engine: every mode runs, results are independent of

@@ -252,7 +252,7 @@ import Testing
         for i in 0..<3 {
             let pr = try #require(out.pruning[i])
             // Every seed is a pruned copy of the evaluated front just above the target.
-            #expect(pr.archived == 0 && pr.seeds == 20 && pr.fitted == pr.seeds && pr.sources >= 1)
+            #expect(pr.seeds == 20 && pr.fitted == pr.seeds && pr.sources >= 1)
         }
         #expect(out.pruning[3] == nil)
         #expect(out.evaluations == 20 * 16 + 3 * (20 + 20 * 5))

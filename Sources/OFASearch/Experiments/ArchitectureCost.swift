@@ -11,8 +11,7 @@ public enum ArchitectureCost {
     /// ``MeasuredLatencyPredictor`` reports its own measuring time (cache hits excluded); other
     /// predictors are timed call by call.
     public static func measure(_ predictor: any EfficiencyPredictor, space: any SearchSpace, samples: Int, seed: UInt64) throws -> Double {
-        var rng = SeededGenerator(seed: seed, stream: 0x7072_6f6a)
-        let archs = (0..<max(1, samples)).map { _ in space.sampleUniformly(using: &rng) }
+        let archs = sample(space, samples, seed: seed)
         if let measured = predictor as? MeasuredLatencyPredictor {
             let count0 = measured.measuredCount, seconds0 = measured.measuringSeconds
             for a in archs { _ = try measured.predictEfficiency(a) }
@@ -25,17 +24,28 @@ public enum ArchitectureCost {
         return (clock.now - start).seconds / Double(archs.count)
     }
 
-    /// The median of `real / proxy` cost over the same `samples` subnets ``measure(_:space:samples:seed:)``
-    /// draws: the factor that puts a proxy table profiled on another machine (or at another load)
-    /// on this machine's scale. A measured predictor answers those subnets from its cache.
-    public static func calibration(real: any EfficiencyPredictor, proxy: any EfficiencyPredictor, space: any SearchSpace,
-                                   samples: Int, seed: UInt64) throws -> Double {
-        var rng = SeededGenerator(seed: seed, stream: 0x7072_6f6a)
-        let archs = (0..<max(1, samples)).map { _ in space.sampleUniformly(using: &rng) }
+    /// `proxy` scaled by the median of `real / proxy` cost over the same `samples` subnets
+    /// ``measure(_:space:samples:seed:)`` draws: a proxy table profiled on another machine (or at
+    /// another load) put on this machine's scale. The runner searches with it and validation
+    /// prices targets with it. A measured predictor answers those subnets from its cache.
+    public static func calibrated(_ proxy: any EfficiencyPredictor, to real: any EfficiencyPredictor, space: any SearchSpace,
+                                  samples: Int, seed: UInt64) throws -> ScaledEfficiencyPredictor {
+        ScaledEfficiencyPredictor(proxy, factor: try calibration(real: real, proxy: proxy, space: space, samples: samples, seed: seed))
+    }
+
+    static func calibration(real: any EfficiencyPredictor, proxy: any EfficiencyPredictor, space: any SearchSpace,
+                            samples: Int, seed: UInt64) throws -> Double {
+        let archs = sample(space, samples, seed: seed)
         let ratios = try archs.map { try real.predictEfficiency($0) / proxy.predictEfficiency($0) }.filter { $0.isFinite && $0 > 0 }.sorted()
         guard !ratios.isEmpty else { return 1 }
         let n = ratios.count
         return n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2
+    }
+
+    /// The subnets both measurements use: `count` drawn uniformly from `space`.
+    private static func sample(_ space: any SearchSpace, _ count: Int, seed: UInt64) -> [Architecture] {
+        var rng = SeededGenerator(seed: seed, stream: 0x7072_6f6a)
+        return (0..<max(1, count)).map { _ in space.sampleUniformly(using: &rng) }
     }
 }
 

@@ -74,9 +74,9 @@ public struct ExperimentRunner: Sendable {
                 let proxy = try predictors.efficiencyPredictor(projection.proxy, space: space)
                 context.secondsPerArchitecture = try ArchitectureCost.measure(efficiency, space: space, samples: projection.samples, seed: 0)
                 // A committed table was profiled on some other machine: search on it rescaled to this one.
-                let scale = try ArchitectureCost.calibration(real: efficiency, proxy: proxy, space: space, samples: projection.samples, seed: 0)
-                context.proxy = ScaledEfficiencyPredictor(proxy, factor: scale)
-                context.proxyScale = scale
+                let scaled = try ArchitectureCost.calibrated(proxy, to: efficiency, space: space, samples: projection.samples, seed: 0)
+                context.proxy = scaled
+                context.proxyScale = scaled.factor
             }
             contexts[run.partIndex, default: [:]][run.spaceIndex] = context
         }

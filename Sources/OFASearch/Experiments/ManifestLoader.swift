@@ -379,9 +379,7 @@ public struct ManifestLoader: Sendable {
                     let proxy = try predictors.efficiencyPredictor(reference, space: searchSpace)
                     if let projection = space.projection {
                         let real = try predictors.efficiencyPredictor(part.efficiency(for: space), space: searchSpace)
-                        let scale = try ArchitectureCost.calibration(real: real, proxy: proxy, space: searchSpace,
-                                                                     samples: projection.samples, seed: 0)
-                        efficiency = ScaledEfficiencyPredictor(proxy, factor: scale)
+                        efficiency = try ArchitectureCost.calibrated(proxy, to: real, space: searchSpace, samples: projection.samples, seed: 0)
                     } else {
                         efficiency = proxy
                     }

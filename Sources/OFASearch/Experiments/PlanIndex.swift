@@ -39,12 +39,13 @@ public struct PlanIndex: Codable, Sendable, Equatable {
         fingerprint = m.fingerprint
         runs = plan.runs.map(\.id)
         parts = m.parts.map { p in
-            Part(name: p.name, notes: p.notes, metric: p.metric.rawValue, targets: p.targets, spaces: p.spaces.map(\.name),
-                 strategies: p.strategies.map(\.label), baselineSpace: p.baseline.space, baselineStrategy: p.baseline.strategy,
-                 accuracy: Dictionary(uniqueKeysWithValues: p.spaces.map { ($0.name, p.accuracy(for: $0).spelled) }),
-                 efficiency: Dictionary(uniqueKeysWithValues: p.spaces.map { ($0.name, p.efficiency(for: $0).spelled) }),
-                 projections: Dictionary(uniqueKeysWithValues: p.spaces.compactMap { s in s.projection.map { (s.name, $0.proxy.spelled) } }),
-                 unmemoized: p.strategies.contains { !$0.memoize } ? p.strategies.filter { !$0.memoize }.map(\.label) : nil)
+            let unmemoized = p.strategies.filter { !$0.memoize }.map(\.label)
+            return Part(name: p.name, notes: p.notes, metric: p.metric.rawValue, targets: p.targets, spaces: p.spaces.map(\.name),
+                        strategies: p.strategies.map(\.label), baselineSpace: p.baseline.space, baselineStrategy: p.baseline.strategy,
+                        accuracy: Dictionary(uniqueKeysWithValues: p.spaces.map { ($0.name, p.accuracy(for: $0).spelled) }),
+                        efficiency: Dictionary(uniqueKeysWithValues: p.spaces.map { ($0.name, p.efficiency(for: $0).spelled) }),
+                        projections: Dictionary(uniqueKeysWithValues: p.spaces.compactMap { s in s.projection.map { (s.name, $0.proxy.spelled) } }),
+                        unmemoized: unmemoized.isEmpty ? nil : unmemoized)
         }
         self.shard = shard.map { "\($0.index)/\($0.count)" }
     }

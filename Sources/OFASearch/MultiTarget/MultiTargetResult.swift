@@ -11,7 +11,8 @@
 public struct MultiTargetResult: Sendable {
     /// How Top-down pruned the previous result to seed a target's search.
     public struct Pruning: Sendable, Equatable {
-        /// Architectures pruned (the elite in the improved variant, the one best in the paper's).
+        /// Architectures pruned (the evaluated front above the target in the improved variant, the
+        /// one best in the paper's).
         public var sources: Int
         /// Seeds made (one per population member in the improved variant).
         public var seeds: Int
@@ -22,11 +23,7 @@ public struct MultiTargetResult: Sendable {
         /// Cost of the first seed after pruning.
         public var firstSeedCost: Double
 
-        /// Seeds taken as they were from the architectures the sweep had already evaluated.
-        public var archived: Int
-
-        init(from sources: [Architecture], outcomes: [RandomizedPruning.Outcome], archived: Int = 0) {
-            self.archived = archived
+        init(from sources: [Architecture], outcomes: [RandomizedPruning.Outcome]) {
             self.sources = sources.count
             seeds = outcomes.count
             fitted = outcomes.filter(\.fits).count
@@ -35,7 +32,7 @@ public struct MultiTargetResult: Sendable {
         }
 
         var json: JSONValue {
-            .object([("archived", .int(archived)), ("sources", .int(sources)), ("seeds", .int(seeds)), ("fitted", .int(fitted)),
+            .object([("sources", .int(sources)), ("seeds", .int(seeds)), ("fitted", .int(fitted)),
                      ("changes", .int(changes)), ("first_seed_cost", .double(firstSeedCost))])
         }
     }

@@ -75,11 +75,8 @@ public final class Evaluator {
     /// With `remember: false` a new architecture's cost is not stored: random samples of a large
     /// space almost never repeat, and a tight budget rejects millions of them.
     public func efficiency(of arch: Architecture, remember: Bool = true) throws -> Double {
+        if !memoize { return try uncachedEfficiency(of: arch) }
         counts.efficiencyRequests += 1
-        if !memoize {
-            counts.efficiencyPredictions += 1
-            return try efficiencyPredictor.predictEfficiency(arch)
-        }
         if let i = table.index(of: arch) {
             let cached = table[i].efficiency
             if !cached.isNaN { return cached }

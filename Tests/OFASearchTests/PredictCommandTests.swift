@@ -72,7 +72,8 @@ import Testing
     /// Each bad input: exit status 1, nothing on stdout, one error line naming line/field/key/file.
     @Test(.enabled(if: executable != nil, skipReason), arguments: [
         (["--macs"], Self.tutorial + "\n{\"ks\": oops}", "stdin:2: malformed JSON"),
-        (["--macs"], Self.tutorial + " trailing", "stdin:1: malformed JSON: unexpected content after the JSON value"),
+        (["--macs"], Self.tutorial + " trailing", "stdin:1: malformed JSON: column 120: 'trailing' is not a JSON value"),
+        (["--macs"], Self.tutorial + " {}", "stdin:1: malformed JSON: unexpected content after the JSON value"),
         (["--macs"], Self.tutorial.replacingOccurrences(of: #""r":192"#, with: #""r":100"#), "stdin:1: field 'r' = 100 is not allowed in ofa-mbv3-w1.2"),
         (["--macs"], Self.tutorial.replacingOccurrences(of: #""ks":[5,"#, with: #""ks":[9,"#), "stdin:1: field 'ks[0]' = 9 is not allowed"),
         (["--macs"], Self.tutorial.replacingOccurrences(of: #""ks":[5,"#, with: #""ks":["#), "stdin:1: field 'ks' must have 20 entries, got 19"),

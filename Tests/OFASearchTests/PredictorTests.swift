@@ -94,7 +94,7 @@ import Testing
         ("  mean: 1\n", "t.yaml:1: indented line outside an entry"),
         ("A:\n  mean: 1\nB\n", "t.yaml:3: expected 'KEY:' opening an entry, got 'B'"),
         ("A:\n  mean 1\n", "t.yaml:2: expected 'name: value', got 'mean 1'"),
-        ("A:\n  mean: -1\n", "t.yaml:2: mean must be a non-negative latency, got -1"),
+        ("A:\n  mean: -1\n", "t.yaml:2: mean must be a latency in 0...10000 ms, got -1"),
         ("\n# nothing\n", "t.yaml: no entries"),
     ])
     func lookupFileErrorsNameTheLine(text: String, message: String) {

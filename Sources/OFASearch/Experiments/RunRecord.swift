@@ -131,8 +131,7 @@ public struct RunRecord: Sendable {
         func pairs(_ key: String) throws -> [(Double, Double)] {
             guard let list = obj[key], list.isArray else { throw JSONInputError.missingKey(key) }
             return try (0..<list.count).map { i in
-                let p = list[i]
-                guard p.isArray, p.count == 2, let a = p[0].doubleValue, let b = p[1].doubleValue else {
+                guard let p = list[i], p.isArray, p.count == 2, let a = p[0]?.doubleValue, let b = p[1]?.doubleValue else {
                     throw JSONInputError.wrongType(key: "\(key)[\(i)]", expected: "a pair of numbers")
                 }
                 return (a, b)

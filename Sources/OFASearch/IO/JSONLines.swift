@@ -15,10 +15,15 @@ public final class JSONCObject: @unchecked Sendable {
     let raw: OpaquePointer
     private let owner: JSONCObject?
 
-    /// Parses one JSON document.
+    /// Parses one JSON document, strictly: RFC 8259 JSON only (see ``StrictJSON``), so a file
+    /// that another JSON reader would refuse is refused here too.
     public init(parsing text: String) throws(JSONInputError) {
+        try StrictJSON.check(text)
         guard let tokener = json_tokener_new() else { throw .malformed("json-c could not allocate a parser") }
         defer { json_tokener_free(tokener) }
+        // Strict mode refuses what the scan above does not see (trailing commas); content after
+        // the value is checked below, with a clearer message than json-c's.
+        json_tokener_set_flags(tokener, Int32(JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS))
         // Parse the whole text (its terminating NUL included, so a bare number completes) and
         // refuse anything after the first value: json-c alone would silently drop it.
         var trailing = false
@@ -67,7 +72,14 @@ public final class JSONCObject: @unchecked Sendable {
         return out
     }
 
-    /// The member `key`, or nil when absent.
+    /// A missing key, or one whose value is `null` (json-c stores both as no object).
+    /// `shown` names the key in the message (a dotted path, say) when it differs.
+    func absent(_ key: String, shown: String? = nil) -> JSONInputError {
+        let name = shown ?? key
+        return isObject && json_object_object_get_ex(raw, key, nil) != 0 ? .wrongType(key: name, expected: "a value, not null") : .missingKey(name)
+    }
+
+    /// The member `key`, or nil when absent or `null`.
     public subscript(key: String) -> JSONCObject? {
         var child: OpaquePointer?
         guard isObject, json_object_object_get_ex(raw, key, &child) != 0, let child else { return nil }
@@ -76,8 +88,11 @@ public final class JSONCObject: @unchecked Sendable {
 
     public var count: Int { isArray ? Int(json_object_array_length(raw)) : 0 }
 
-    public subscript(index: Int) -> JSONCObject {
-        JSONCObject(borrowing: json_object_array_get_idx(raw, index)!, owner: owner ?? self)
+    /// The element at `index`, or nil when it is JSON `null` (json-c stores null as no object)
+    /// or out of range.
+    public subscript(index: Int) -> JSONCObject? {
+        guard isArray, index >= 0, index < count, let child = json_object_array_get_idx(raw, index) else { return nil }
+        return JSONCObject(borrowing: child, owner: owner ?? self)
     }
 
     /// The value as an integer, when it is an integral number.
@@ -90,48 +105,53 @@ public final class JSONCObject: @unchecked Sendable {
         return nil
     }
 
-    public var doubleValue: Double? { isNumber ? json_object_get_double(raw) : nil }
+    /// The value as a finite number (a literal beyond the double range, such as 1e400, is not one).
+    public var doubleValue: Double? {
+        guard isNumber else { return nil }
+        let v = json_object_get_double(raw)
+        return v.isFinite ? v : nil
+    }
     public var stringValue: String? {
         json_object_is_type(raw, json_type_string) != 0 ? String(cString: json_object_get_string(raw)) : nil
     }
 
     public func int(_ key: String) throws(JSONInputError) -> Int {
-        guard let v = self[key] else { throw .missingKey(key) }
+        guard let v = self[key] else { throw absent(key) }
         guard let i = v.intValue else { throw .wrongType(key: key, expected: "an integer") }
         return i
     }
 
     public func double(_ key: String) throws(JSONInputError) -> Double {
-        guard let v = self[key] else { throw .missingKey(key) }
-        guard let d = v.doubleValue else { throw .wrongType(key: key, expected: "a number") }
+        guard let v = self[key] else { throw absent(key) }
+        guard let d = v.doubleValue else { throw .wrongType(key: key, expected: "a finite number") }
         return d
     }
 
     public func string(_ key: String) throws(JSONInputError) -> String {
-        guard let v = self[key] else { throw .missingKey(key) }
+        guard let v = self[key] else { throw absent(key) }
         guard let s = v.stringValue else { throw .wrongType(key: key, expected: "a string") }
         return s
     }
 
     public func intArray(_ key: String) throws(JSONInputError) -> [Int] {
-        guard let v = self[key] else { throw .missingKey(key) }
+        guard let v = self[key] else { throw absent(key) }
         guard v.isArray else { throw .wrongType(key: key, expected: "a list of integers") }
         var out: [Int] = []
         out.reserveCapacity(v.count)
         for i in 0..<v.count {
-            guard let x = v[i].intValue else { throw .wrongType(key: "\(key)[\(i)]", expected: "an integer") }
+            guard let x = v[i]?.intValue else { throw .wrongType(key: "\(key)[\(i)]", expected: "an integer") }
             out.append(x)
         }
         return out
     }
 
     public func doubleArray(_ key: String) throws(JSONInputError) -> [Double] {
-        guard let v = self[key] else { throw .missingKey(key) }
+        guard let v = self[key] else { throw absent(key) }
         guard v.isArray else { throw .wrongType(key: key, expected: "a list of numbers") }
         var out: [Double] = []
         out.reserveCapacity(v.count)
         for i in 0..<v.count {
-            guard let x = v[i].doubleValue else { throw .wrongType(key: "\(key)[\(i)]", expected: "a number") }
+            guard let x = v[i]?.doubleValue else { throw .wrongType(key: "\(key)[\(i)]", expected: "a finite number") }
             out.append(x)
         }
         return out
@@ -188,6 +208,17 @@ public enum JSONLines {
             } catch {
                 throw .at(source: source, line: lineNumber, reason: "\(error)")
             }
+        }
+        return out
+    }
+
+    /// The line number of each non-blank line, in order: the lines ``parse(_:source:_:)`` reads.
+    public static func lineNumbers(of text: String) -> [Int] {
+        var out: [Int] = []
+        var line = 0
+        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            line += 1
+            if !raw.allSatisfy(\.isWhitespace) { out.append(line) }
         }
         return out
     }

@@ -22,13 +22,13 @@ public struct LatencyLookupFile: Sendable {
     public let path: String
     /// Mean latency (ms) per layer key.
     public let means: [String: Double]
+    /// The largest per-layer mean accepted, in ms.
+    public static let maxLayerMilliseconds = 10_000.0
 
     public init(contentsOf path: String) throws(PredictorError) {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
-        }
-        try self.init(parsing: String(decoding: data, as: UTF8.self), path: path)
+        let text: String
+        do { text = try InputFile.readText(path) } catch { throw .unreadable(path: error.path, reason: error.reason) }
+        try self.init(parsing: text, path: path)
     }
 
     /// Parses the text of a look-up file; `path` names it in errors.
@@ -81,8 +81,10 @@ public struct LatencyLookupFile: Sendable {
                     throw .malformed(path: "\(path):\(lineNumber)", reason: "field '\(field)' must be a number, got '\(value.excerpt)'")
                 }
                 if field == "mean" {
-                    guard number.isFinite, number >= 0 else {
-                        throw .malformed(path: "\(path):\(lineNumber)", reason: "mean must be a non-negative latency, got \(value)")
+                    // One layer above 10⁴ ms (10 s) is a unit slip or a corrupt file, not a measurement.
+                    guard number.isFinite, number >= 0, number <= Self.maxLayerMilliseconds else {
+                        throw .malformed(path: "\(path):\(lineNumber)",
+                                         reason: "mean must be a latency in 0...\(Int(Self.maxLayerMilliseconds)) ms, got \(value.excerpt)")
                     }
                     currentMean = number
                 }

@@ -39,9 +39,7 @@ public final class MLPAccuracyPredictor: AccuracyPredictor {
 
     public init(contentsOf path: String) throws(PredictorError) {
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
-        }
+        do { text = try InputFile.readText(path) } catch { throw .unreadable(path: error.path, reason: error.reason) }
         let doc: JSONCObject
         do { doc = try JSONCObject(parsing: text) } catch { throw .malformed(path: path, reason: error.description) }
         func bad(_ why: String) -> PredictorError { .malformed(path: path, reason: why) }
@@ -57,7 +55,7 @@ public final class MLPAccuracyPredictor: AccuracyPredictor {
         var sizes = [OFATutorialEncoding.width]
         var ws: [[Float]] = [], bs: [[Float]] = []
         for l in 0..<layers.count {
-            let layer = layers[l]
+            guard let layer = layers[l], layer.isObject else { throw bad("layers[\(l)] must be a {weight, bias} object") }
             guard let w = layer["weight"], w.isArray, w.count > 0 else { throw bad("layers[\(l)].weight must be a non-empty matrix") }
             guard let b = layer["bias"], b.isArray else { throw bad("layers[\(l)].bias must be a list") }
             let outputs = w.count, inputs = sizes.last!
@@ -69,16 +67,18 @@ public final class MLPAccuracyPredictor: AccuracyPredictor {
                     throw bad("layers[\(l)].weight[\(o)] must be a list of \(inputs) numbers")
                 }
                 for i in 0..<inputs {
-                    guard let x = json_object_array_get_idx(row, i), Self.isNumber(x) else {
-                        throw bad("layers[\(l)].weight[\(o)][\(i)] is not a number")
+                    guard let x = json_object_array_get_idx(row, i), let v = Self.finiteFloat(x) else {
+                        throw bad("layers[\(l)].weight[\(o)][\(i)] is not a finite 32-bit number")
                     }
-                    flat[o * inputs + i] = Float(json_object_get_double(x))
+                    flat[o * inputs + i] = v
                 }
             }
             var bias = [Float](repeating: 0, count: outputs)
             for o in 0..<outputs {
-                guard let x = json_object_array_get_idx(b.raw, o), Self.isNumber(x) else { throw bad("layers[\(l)].bias[\(o)] is not a number") }
-                bias[o] = Float(json_object_get_double(x))
+                guard let x = json_object_array_get_idx(b.raw, o), let v = Self.finiteFloat(x) else {
+                    throw bad("layers[\(l)].bias[\(o)] is not a finite 32-bit number")
+                }
+                bias[o] = v
             }
             ws.append(flat); bs.append(bias); sizes.append(outputs)
         }
@@ -98,8 +98,12 @@ public final class MLPAccuracyPredictor: AccuracyPredictor {
         name = "OFA tutorial MLP (\(sizes.map(String.init).joined(separator: "-")), \(URL(fileURLWithPath: path).lastPathComponent)\(checkpoint))"
     }
 
-    private static func isNumber(_ x: OpaquePointer) -> Bool {
-        json_object_is_type(x, json_type_double) != 0 || json_object_is_type(x, json_type_int) != 0
+    /// The element as a Float when it is a number that stays finite in Float32 (the forward pass's
+    /// precision): 1e39 would become infinity and every prediction NaN.
+    private static func finiteFloat(_ x: OpaquePointer) -> Float? {
+        guard json_object_is_type(x, json_type_double) != 0 || json_object_is_type(x, json_type_int) != 0 else { return nil }
+        let v = Float(json_object_get_double(x))
+        return v.isFinite ? v : nil
     }
 
     /// Predicted top-1 (fraction) per architecture.

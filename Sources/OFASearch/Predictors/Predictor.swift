@@ -50,6 +50,8 @@ public enum PredictorError: Error, Equatable, CustomStringConvertible {
     case malformed(path: String, reason: String)
     case missingKey(key: String, table: String)
     case unsupported(String)
+    /// A prediction that cannot be right (non-finite, or outside what the quantity can be).
+    case implausible(predictor: String, quantity: String, value: Double, arch: String, expected: String)
 
     public var description: String {
         switch self {
@@ -57,6 +59,8 @@ public enum PredictorError: Error, Equatable, CustomStringConvertible {
         case let .malformed(path, reason): "\(path): \(reason)"
         case let .missingKey(key, table): "latency table \(table) has no entry '\(key)'"
         case let .unsupported(why): why
+        case let .implausible(predictor, quantity, value, arch, expected):
+            "predictor \(predictor) gave \(quantity) \(value) for \(arch); expected \(expected) (is the model file intact?)"
         }
     }
 }

@@ -80,12 +80,12 @@ public final class Evaluator {
         if let i = table.index(of: arch) {
             let cached = table[i].efficiency
             if !cached.isNaN { return cached }
-            let value = try efficiencyPredictor.predictEfficiency(arch)
+            let value = try checkedEfficiency(of: arch)
             counts.efficiencyPredictions += 1
             table[i].efficiency = value
             return value
         }
-        let value = try efficiencyPredictor.predictEfficiency(arch)
+        let value = try checkedEfficiency(of: arch)
         counts.efficiencyPredictions += 1
         if remember { table.append(arch, Entry(efficiency: value)) }
         return value
@@ -96,7 +96,14 @@ public final class Evaluator {
     public func uncachedEfficiency(of arch: Architecture) throws -> Double {
         counts.efficiencyRequests += 1
         counts.efficiencyPredictions += 1
-        return try efficiencyPredictor.predictEfficiency(arch)
+        return try checkedEfficiency(of: arch)
+    }
+
+    /// One cost from the predictor, checked: every prediction enters the search through here or
+    /// through the batched calls below (``PredictionCheck``).
+    private func checkedEfficiency(of arch: Architecture) throws -> Double {
+        try PredictionCheck.efficiency(try efficiencyPredictor.predictEfficiency(arch), of: arch,
+                                       metric: efficiencyPredictor.metric, predictor: efficiencyPredictor.name)
     }
 
     /// Costs of many architectures, memoized; misses go to the predictor in one batch.
@@ -178,7 +185,7 @@ public final class Evaluator {
         guard values.count == archs.count else {
             throw PredictorError.unsupported("accuracy predictor \(predictor.name) returned \(values.count) values for \(archs.count) architectures")
         }
-        return values
+        return try PredictionCheck.accuracies(values, of: archs, predictor: predictor.name)
     }
 
     /// Costs without the cache, in chunks across threads.
@@ -188,7 +195,7 @@ public final class Evaluator {
         guard values.count == archs.count else {
             throw PredictorError.unsupported("efficiency predictor \(predictor.name) returned \(values.count) values for \(archs.count) architectures")
         }
-        return values
+        return try PredictionCheck.efficiencies(values, of: archs, metric: predictor.metric, predictor: predictor.name)
     }
 
     /// The feasible range of `space` under this evaluator's efficiency predictor (computed once

@@ -82,8 +82,10 @@ public final class XGBoostModel: Sendable {
         let provenancePath = directory + "/" + Self.provenanceFileName
         let provenance: XGBoostProvenance
         do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: provenancePath))
+            let data = try InputFile.read(provenancePath)
             provenance = try XGBoostProvenance.decode(data)
+        } catch let error as InputFileError {
+            throw .model(path: provenancePath, reason: "cannot read: \(error.reason)")
         } catch let error as DecodingError {
             throw .model(path: provenancePath, reason: "malformed provenance: \(Self.describe(error))")
         } catch {
@@ -107,9 +109,44 @@ public final class XGBoostModel: Sendable {
                 throw .model(path: provenancePath, reason: "space: \(error)")
             }
         }
+        guard !provenance.modelFile.isEmpty, !provenance.modelFile.contains("/"), provenance.modelFile != "..", provenance.modelFile != "." else {
+            throw .model(path: provenancePath, reason: "model_file must be a file name inside the model directory, not '\(provenance.modelFile)'")
+        }
+        try Self.checkTransform(provenance, path: provenancePath)
         let modelPath = directory + "/" + provenance.modelFile
-        let booster = try Booster(contentsOf: modelPath, threads: options.threads)
+        let modelData: Data
+        do { modelData = try InputFile.read(modelPath) } catch {
+            throw .model(path: modelPath, reason: "cannot read the model file: \(error.reason)")
+        }
+        // The checksum written with the model: a changed byte in a tree can turn a threshold or a
+        // leaf into 1e35 and XGBoost would load and predict it without complaint.
+        let digest = SHA256.hex(modelData)
+        guard digest == provenance.modelSHA256.lowercased() else {
+            throw .model(path: modelPath, reason: provenance.modelSHA256.isEmpty
+                ? "the provenance records no model_sha256 to verify the model file against"
+                : "sha256 is \(digest.prefix(16))…, but the provenance records \(provenance.modelSHA256.prefix(16))…: the file is corrupt or was replaced (retrain, or restore it)")
+        }
+        let booster: Booster
+        do { booster = try Booster(modelData: modelData, threads: options.threads) } catch .library(_, let message) {
+            throw .model(path: modelPath, reason: "not a model XGBoost can load (\(message))")
+        }
         try self.init(booster: booster, provenance: provenance, space: modelSpace, options: options, location: directory)
+    }
+
+    /// Refuses a target transform whose offsets cannot come from training data: non-finite, or
+    /// (added to a prediction) far outside the measured unit's range.
+    static func checkTransform(_ provenance: XGBoostProvenance, path: String) throws(XGBoostError) {
+        let t = provenance.targetTransform
+        // Offsets are per-resolution means of the training target: top-1 in %, ms, or log(ms).
+        let allowed: ClosedRange<Double> = t.log ? -30...30 : (provenance.kind == .accuracy ? 0...100 : 0...1e6)
+        for (key, offset) in t.resolutionOffsets.sorted(by: { $0.key < $1.key }) {
+            guard Int(key) != nil else {
+                throw .model(path: path, reason: "target_transform.resolution_offsets: key '\(key)' is not a resolution")
+            }
+            guard offset.isFinite, allowed.contains(offset) else {
+                throw .model(path: path, reason: "target_transform.resolution_offsets.\(key) is \(offset), expected a number in \(allowed.lowerBound)...\(allowed.upperBound) for a\(t.log ? " log" : "") \(provenance.kind.rawValue) target")
+            }
+        }
     }
 
     /// Writes `model.ubj` and `provenance.json` (with the model's sha256) into `directory`,

@@ -16,8 +16,10 @@ struct PredictCommand: ParsableCommand {
         discussion: """
             Input: JSON Lines, one OFA net setting per line ({"ks":[20],"e":[20],"d":[5],"r":224}; \
             "r":[224] and "image_size":224 are accepted, other keys ignored).
-            Output: one JSON line per input line, in order, with the canonical ks/e/d/r and the \
-            requested predictions.
+            Output: one JSON line per input line, in order, with the canonical ks/e/d/r (entries of \
+            blocks that a unit's depth skips repeat the unit's last active block) and the \
+            requested predictions. Each batch is answered as soon as it is complete, so a client \
+            can keep the pipe open and read the answers (--batch-size 1: every line at once).
             """
     )
 
@@ -39,7 +41,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Read architectures from this file instead of standard input.", valueName: "file"))
     var input: String?
 
-    @Option(help: "Architectures per prediction batch.")
+    @Option(help: "Architectures per prediction batch; each batch is answered as soon as it is complete.")
     var batchSize = 4096
 
     func run() throws {
@@ -52,7 +54,9 @@ struct PredictCommand: ParsableCommand {
     }
 
     private func predict() throws {
-        guard batchSize > 0 else { throw PredictInputError("--batch-size must be positive, got \(batchSize)") }
+        guard batchSize > 0, batchSize <= Self.maxBatchSize else {
+            throw PredictInputError("--batch-size must be in 1...\(Self.maxBatchSize), got \(batchSize)")
+        }
         guard accuracy != nil || latency != nil || macs || params else {
             throw PredictInputError("nothing to predict: give --accuracy FILE, --latency TABLE, --macs and/or --params")
         }
@@ -64,28 +68,22 @@ struct PredictCommand: ParsableCommand {
         let table = try latency.map { try LatencyTable(contentsOf: $0, for: space) }
         let counter = MACsPredictor(width: space.width)
 
-        let source = input ?? "stdin"
-        let text = try readInput()
-        var lineNumbers: [Int] = []
-        var line = 0
-        let archs = try JSONLines.parse(text, source: source) { obj -> Architecture in
-            let arch = try Architecture(json: obj)
-            try space.validate(arch)
-            return arch
-        }
-        // JSONLines skips blank lines; recover each architecture's line number for later errors.
-        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
-            line += 1
-            if !raw.allSatisfy(\.isWhitespace) { lineNumbers.append(line) }
-        }
-
-        var output = ""
-        var start = 0
-        while start < archs.count {
-            let batch = Array(archs[start..<min(start + batchSize, archs.count)])
-            let accuracies = try mlp.map { p in try locate(batch, from: start, lines: lineNumbers, source: source) { try p.predictAccuracy($0) } }
-            let latencies = try table.map { t in try locate(batch, from: start, lines: lineNumbers, source: source) { try t.predictEfficiency($0) } }
-            output.removeAll(keepingCapacity: true)
+        var reader = try openInput()
+        // Architectures are answered a batch at a time, as soon as the batch is complete (or the
+        // input ends), so a client can drive `predict` over a pipe it keeps open; batch
+        // boundaries depend on the input alone, never on timing, so outputs repeat exactly.
+        var batch: [Architecture] = [], lines: [Int] = []
+        func answer() throws {
+            guard !batch.isEmpty else { return }
+            let accuracies = try mlp.map { p in
+                try locate(batch, lines: lines, source: reader.source) { try PredictionCheck.accuracies(try p.predictAccuracy($0), of: $0, predictor: p.name) }
+            }
+            let latencies = try table.map { t in
+                try locate(batch, lines: lines, source: reader.source) {
+                    try PredictionCheck.efficiencies(try t.predictEfficiency($0), of: $0, metric: .latency, predictor: t.name)
+                }
+            }
+            var output = ""
             for (i, arch) in batch.enumerated() {
                 var fields = arch.jsonFields
                 // The MLP computes in Float32: print the shortest digits that identify that value.
@@ -97,36 +95,62 @@ struct PredictCommand: ParsableCommand {
                 output += "\n"
             }
             FileHandle.standardOutput.write(Data(output.utf8))
-            start += batch.count
+            batch.removeAll(keepingCapacity: true)
+            lines.removeAll(keepingCapacity: true)
         }
+        while let line = try reader.next() {
+            let trimmed = line.text.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            do {
+                let obj = try JSONCObject(parsing: trimmed)
+                guard obj.isObject else { throw JSONInputError.invalid("expected a JSON object (an OFA net setting)") }
+                batch.append(try Architecture(json: obj, in: space))
+                lines.append(line.number)
+            } catch {
+                throw PredictInputError("\(reader.source):\(line.number): \(error)")
+            }
+            if batch.count == batchSize { try answer() }
+        }
+        try answer()
     }
 
-    private func readInput() throws -> String {
-        if let input {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
-                throw PredictInputError("--input \(input) is a directory; give a JSON Lines file")
+    /// The largest `--batch-size`: a batch is held in memory with its predictions.
+    static let maxBatchSize = 1 << 20
+
+    /// A reader over `--input` or standard input. A device (`/dev/zero`) or a directory is
+    /// refused: it is not a file of architectures, and reading it would never end.
+    private func openInput() throws -> LineReader {
+        guard let input else {
+            guard isatty(0) == 0 else {
+                throw PredictInputError("standard input is a terminal: pipe architectures in (JSON Lines) or use --input FILE")
             }
-            do { return try String(contentsOfFile: input, encoding: .utf8) } catch {
-                throw PredictInputError("cannot read \(input): \((error as NSError).localizedDescription)")
-            }
+            return LineReader(fileDescriptor: 0, source: "stdin")
         }
-        guard isatty(0) == 0 else {
-            throw PredictInputError("standard input is a terminal: pipe architectures in (JSON Lines) or use --input FILE")
+        var info = stat()
+        guard stat(input, &info) == 0 else {
+            throw PredictInputError("cannot read --input \(input): \(String(cString: strerror(errno)).lowercased())")
         }
-        let data = FileHandle.standardInput.readDataToEndOfFile()
-        guard let text = String(data: data, encoding: .utf8) else { throw PredictInputError("stdin is not UTF-8 text") }
-        return text
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: throw PredictInputError("--input \(input) is a directory; give a JSON Lines file")
+        case S_IFREG, S_IFIFO: break
+        default: throw PredictInputError("--input \(input) is a device or socket, not a JSON Lines file")
+        }
+        let fd = open(input, O_RDONLY)
+        guard fd >= 0 else {
+            throw PredictInputError("cannot read --input \(input): \(String(cString: strerror(errno)).lowercased())")
+        }
+        // The descriptor lives as long as the command: the process ends after it.
+        return LineReader(fileDescriptor: fd, source: input)
     }
 
     /// Runs a batched prediction; on failure, finds the first architecture that fails and names
     /// its line.
-    private func locate(_ batch: [Architecture], from start: Int, lines: [Int], source: String,
+    private func locate(_ batch: [Architecture], lines: [Int], source: String,
                         _ predict: ([Architecture]) throws -> [Double]) throws -> [Double] {
         do { return try predict(batch) } catch {
             for (i, arch) in batch.enumerated() {
                 do { _ = try predict([arch]) } catch {
-                    throw PredictInputError("\(source):\(lines[start + i]): \(error)")
+                    throw PredictInputError("\(source):\(lines[i]): \(error)")
                 }
             }
             throw error

@@ -57,7 +57,8 @@ struct PredictorCommand: ParsableCommand {
             guard !target.isEmpty else { throw ValidationError("a latency model needs --target, e.g. latency_ms.v100_64") }
             let space: any SearchSpace
             do { space = try SpaceCatalog.space(named: self.space) } catch { throw ValidationError(error.description) }
-            let measurements = try loadMeasurements(data, target: target)
+            let rules = kind == .accuracy ? MeasurementRules.top1(in: space) : MeasurementRules.latency(in: space)
+            let measurements = try loadMeasurements(data, target: target, rules: rules)
             var trainer = XGBoostTrainer(kind: kind, space: space, encoding: FeatureEncoding(kind: encodingKind, width: space.width))
             trainer.threads = threads
             trainer.seed = seed
@@ -123,11 +124,15 @@ struct PredictorCommand: ParsableCommand {
             do { xgb = try XGBoostModel(directory: model, options: options) } catch { throw PredictorCommandError("\(error)") }
             let target = self.target ?? xgb.provenance.target
             guard !data.isEmpty else { throw ValidationError("--data needs at least one file") }
-            let measurements = try loadMeasurements(data, target: target)
-            let archs = measurements.archs
             let latency = xgb.provenance.kind == .latency
-            let predicted: [Double]
-            do { predicted = try xgb.predict(archs) } catch { throw PredictorCommandError("\(model): \(error)") }
+            // The model judges resolutions (it interpolates between those it saw); the rows'
+            // choices must be its space's, or its space's family with --allow-width-mismatch.
+            let rowSpace: (any SearchSpace)? = allowWidthMismatch ? nil : xgb.space
+            let rules = latency ? MeasurementRules.latency(in: rowSpace, checkingResolution: false)
+                : MeasurementRules.top1(in: rowSpace, checkingResolution: false)
+            let measurements = try loadMeasurements(data, target: target, rules: rules)
+            let archs = measurements.archs
+            let predicted = try predictRows(measurements, label: model) { try xgb.predict($0) }
             let resolutions = archs.map(\.resolution)
             let report = RegressionReport(predicted: predicted, measured: measurements.values, resolutions: resolutions, relativeShares: latency)
             var baselineResult: (name: String, report: RegressionReport)?
@@ -136,17 +141,17 @@ struct PredictorCommand: ParsableCommand {
                 var isDirectory: ObjCBool = false
                 let isModel = FileManager.default.fileExists(atPath: baseline, isDirectory: &isDirectory) && isDirectory.boolValue
                 guard isModel || !latency else { throw PredictorCommandError("a latency baseline must be a model directory, not \(baseline)") }
-                do {
-                    if isModel {
-                        let other = try XGBoostModel(directory: baseline, options: options)
-                        values = try other.predict(archs)
-                        name = "xgboost:\(baseline)"
-                    } else {
-                        let mlp = try MLPAccuracyPredictor(contentsOf: baseline)
-                        values = try mlp.predictAccuracy(archs).map { $0 * 100 }   // the data are in %
-                        name = mlp.name
-                    }
-                } catch { throw PredictorCommandError("baseline \(baseline): \(error)") }
+                if isModel {
+                    let other: XGBoostModel
+                    do { other = try XGBoostModel(directory: baseline, options: options) } catch { throw PredictorCommandError("baseline \(baseline): \(error)") }
+                    values = try predictRows(measurements, label: "baseline \(baseline)") { try other.predict($0) }
+                    name = "xgboost:\(baseline)"
+                } else {
+                    let mlp: MLPAccuracyPredictor
+                    do { mlp = try MLPAccuracyPredictor(contentsOf: baseline) } catch { throw PredictorCommandError("baseline \(baseline): \(error)") }
+                    values = try predictRows(measurements, label: "baseline \(baseline)") { try mlp.predictAccuracy($0).map { $0 * 100 } }   // the data are in %
+                    name = mlp.name
+                }
                 baselineResult = (name, RegressionReport(predicted: values, measured: measurements.values, resolutions: resolutions, relativeShares: latency))
             }
             if json {
@@ -184,13 +189,33 @@ struct PredictorCommand: ParsableCommand {
     }
 }
 
-/// Reads and concatenates measurement files; an error names the file (and line).
-private func loadMeasurements(_ paths: [String], target: String) throws -> MeasurementSet {
+/// Reads and concatenates measurement files, each row checked by `rules`; an error names the
+/// file and line.
+private func loadMeasurements(_ paths: [String], target: String, rules: MeasurementRules) throws -> MeasurementSet {
     var sets: [MeasurementSet] = []
     for path in paths {
-        do { sets.append(try MeasurementSet.load(path: path, target: target)) } catch { throw PredictorCommandError(error.description) }
+        do { sets.append(try MeasurementSet.load(path: path, target: target, rules: rules)) } catch { throw PredictorCommandError(error.description) }
     }
     return MeasurementSet.merged(sets)
+}
+
+/// Predictions (in the measured unit) for every row, each finite and plausible; when the
+/// predictor refuses or answers nonsense, the error names the first such row's file and line.
+private func predictRows(_ set: MeasurementSet, label: String, _ predict: ([Architecture]) throws -> [Double]) throws -> [Double] {
+    let unit = set.target == "top1" ? 0...100.0 : EfficiencyMetric.latency.plausibleRange
+    func checked(_ archs: [Architecture]) throws -> [Double] {
+        let values = try predict(archs)
+        for (i, v) in values.enumerated() where !(unit.contains(v) && (set.target == "top1" || v > 0)) {
+            throw PredictorCommandError("predicted \(set.target) \(v) for \(archs[i]), outside \(unit.lowerBound)...\(unit.upperBound)")
+        }
+        return values
+    }
+    do { return try checked(set.archs) } catch {
+        for row in set.rows {
+            do { _ = try checked([row.arch]) } catch { throw PredictorCommandError("\(row.origin): \(label): \(error)") }
+        }
+        throw PredictorCommandError("\(label): \(error)")
+    }
 }
 
 /// A one-line error for the user (printed by ArgumentParser as `Error: …`).

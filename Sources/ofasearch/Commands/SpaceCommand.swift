@@ -36,11 +36,14 @@ struct SpaceOptions: ParsableArguments {
     func resolve() throws -> any SearchSpace {
         var list: [Int]?
         if let resolutions {
-            list = try resolutions.split(separator: ",").map { part in
-                guard let r = Int(part.trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationError("--resolutions: '\(part)' is not an integer")
-                }
+            list = try resolutions.split(separator: ",", omittingEmptySubsequences: false).enumerated().map { i, part in
+                let item = part.trimmingCharacters(in: .whitespaces)
+                guard !item.isEmpty else { throw ValidationError("--resolutions: item \(i + 1) of '\(resolutions)' is empty; expected comma-separated integers like 160,176") }
+                guard let r = Int(item) else { throw ValidationError("--resolutions: '\(item)' is not an integer") }
                 return r
+            }
+            if let list, Set(list).count != list.count {
+                throw ValidationError("--resolutions lists a resolution twice: '\(resolutions)'")
             }
         }
         do { return try SpaceCatalog.space(named: space, resolutions: list) } catch { throw ValidationError(error.description) }

@@ -72,20 +72,22 @@ struct RunCommand: ParsableCommand {
         line += " in \(String(format: "%.1f", summary.wallSeconds)) s; report: \(folder)/report.md"
         print(line)
         for f in summary.failures { Self.warn("failed: \(f.run): \(f.error)") }
+        // Lost results and unwritten outputs (a full disk causes both) make one line.
+        var lost: [String] = []
         if !summary.notSaved.isEmpty {
-            // One line: the first write error and every run whose result was lost (a few named).
-            Self.warn("error: \(summary.notSavedError ?? "a write failed"); \(summary.notSaved.count) run(s) not saved: \(Self.list(summary.notSaved)); free the space or fix the folder and re-run with --resume")
+            lost.append("\(summary.notSavedError ?? "a write failed"); \(summary.notSaved.count) run(s) not saved: \(Self.list(summary.notSaved))")
         }
-        if let error = summary.outputError { Self.warn("error: \(error); the finished runs are in \(folder)/runs; re-run with --resume to write the outputs") }
+        if let error = summary.outputError { lost.append(lost.isEmpty ? error : "outputs not written: \(error)") }
+        if !lost.isEmpty { Self.warn("error: " + lost.joined(separator: "; ") + "; fix the cause and re-run with --resume") }
         if !summary.failures.isEmpty {
             Self.warn("\(summary.failures.count) run(s) failed; fix the cause and re-run with --resume")
         }
         if !summary.succeeded { throw ExitCode(1) }
     }
 
-    /// Up to ten ids, then how many more.
+    /// Up to twenty ids, then how many more.
     static func list(_ ids: [String]) -> String {
-        ids.prefix(10).joined(separator: ", ") + (ids.count > 10 ? " and \(ids.count - 10) more" : "")
+        ids.prefix(20).joined(separator: ", ") + (ids.count > 20 ? " and \(ids.count - 20) more" : "")
     }
 
     static func warn(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }

@@ -58,17 +58,15 @@ public struct ProfiledLatencyTable: Sendable {
         guard !keysByResolution.isEmpty else {
             throw PredictorError.unsupported("\(source): no per-resolution key lists to write \(path)/<r>_lookup_table.yaml; write one .yaml file instead")
         }
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try FileSystem.makeDirectory(path)
         for (r, keys) in keysByResolution.sorted(by: { $0.key < $1.key }) {
             try Self.writeAtomically(yaml(keys: keys), to: "\(path)/\(r)_lookup_table.yaml")
         }
     }
 
+    /// Errors read as one line with the path and the reason (`cannot write t.yaml: no space left on device`).
     static func writeAtomically(_ text: String, to path: String) throws {
-        let tmp = path + ".tmp"
-        try text.write(toFile: tmp, atomically: false, encoding: .utf8)
-        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-        try FileManager.default.moveItem(atPath: tmp, toPath: path)
+        try AtomicFile.write(text, to: path)
     }
 
     // MARK: where it was profiled

@@ -220,12 +220,13 @@ public struct ManifestLoader: Sendable {
         let spacesOwnEfficiency = !spaces.isEmpty && spaces.allSatisfy { $0.efficiency != nil }
         let accuracy = predictor("accuracy", ownedBySpaces: spacesOwnAccuracy) ?? spaces.first?.accuracy
         let efficiency = predictor("efficiency", ownedBySpaces: spacesOwnEfficiency) ?? spaces.first?.efficiency
-        for (ref, where_) in [(accuracy, node("accuracy"))] + spaces.map({ ($0.accuracy, spacesNode) }) {
+        // The part's own predictor at its line (when written), each space's at the spaces.
+        for (ref, where_) in [(node("accuracy") == nil ? nil : accuracy, node("accuracy"))] + spaces.map({ ($0.accuracy, spacesNode) }) {
             if let ref, ref.kind == .macs || ref.kind == .lut || ref.kind == .measured {
                 reader.issue(where_, "accuracy: '\(ref.spelled)' is a \(ref.kind.rawValue) predictor, not an accuracy predictor")
             }
         }
-        for (ref, where_) in [(efficiency, node("efficiency"))] + spaces.map({ ($0.efficiency, spacesNode) }) {
+        for (ref, where_) in [(node("efficiency") == nil ? nil : efficiency, node("efficiency"))] + spaces.map({ ($0.efficiency, spacesNode) }) {
             if let ref, ref.kind == .mlp {
                 reader.issue(where_, "efficiency: '\(ref.spelled)' is an accuracy MLP, not an efficiency predictor")
             }

@@ -173,7 +173,8 @@ import Testing
     }
 
     /// A finished experiment resumes in a read-only folder (nothing to write); what would write
-    /// there fails in one line naming the path and "read-only file system".
+    /// there fails in one line naming the path and "read-only file system" — pending runs before
+    /// they run.
     @Test(.enabled(if: executable != nil && canMount, "needs the built executable and unshare with tmpfs mounts"))
     func aFinishedExperimentResumesReadOnly() throws {
         let folder = TempFolder()
@@ -183,10 +184,13 @@ import Testing
         let script = """
         mount -t tmpfs tmpfs "$0" || exit 99
         "$1" run "$2" --out "$0/out" >/dev/null 2>&1 || exit 98
+        "$1" run "$2" --out "$0/out2" >/dev/null 2>&1 || exit 98
+        rm "$(ls "$0"/out2/runs/*.jsonl | head -1)"
         mount -o remount,ro "$0" || exit 97
         "$1" run "$2" --out "$0/out" --resume 2>&1; echo "resume=$?"
         "$1" run "$2" --out "$0/out" --fresh 2>&1; echo "fresh=$?"
         "$1" run "$2" --out "$0/new" 2>&1; echo "new=$?"
+        "$1" run "$2" --out "$0/out2" --resume 2>&1; echo "pending=$?"
         """
         let (status, out, err) = try Self.run("/usr/bin/unshare", ["-rm", "sh", "-c", script, disk, try #require(Self.executable), manifest])
         #expect(status == 0, "\(out) \(err)")
@@ -198,6 +202,8 @@ import Testing
             "fresh=1",
             "error: cannot create the folder \(disk)/new: read-only file system",
             "new=1",
+            "error: cannot save the 1 pending run(s) in \(disk)/out2/runs: read-only file system",
+            "pending=1",
         ], "\(out)")
     }
 

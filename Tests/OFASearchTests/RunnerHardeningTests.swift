@@ -230,6 +230,22 @@ struct RunnerHardeningTests {
         #expect((longest + ".jsonl.tmp-\(Int32.max)-\(Int.max)").utf8.count <= 255)
     }
 
+    /// The count made without expanding a plan is the expanded plan's, multi-target sweeps included.
+    @Test func runsAreCountedWithoutExpanding() throws {
+        let folder = TempFolder()
+        let single = try plan(folder, yaml: RunnerTests.manifest + "\nrepeats: 3\n")
+        #expect(single.manifest.parts.compactMap(RunPlan.count(part:)).reduce(0, +) == single.runs.count)
+        #expect(single.runs.count == 30)
+        let multi = try plan(folder, yaml: RunnerTests.manifest
+            .replacingOccurrences(of: "  random: {samples: 60}\n  exhaustive: {}", with: "  evolutionary: {population: 4, generations: 2}")
+            .replacingOccurrences(of: "strategies: [random]", with: "strategies: [evolutionary]")
+            .replacingOccurrences(of: "strategy: random", with: "strategy: evolutionary")
+            + "\nmulti: {modes: [independent, top-down], variants: [paper, improved], target_counts: [1, 2]}\n")
+        #expect(multi.manifest.parts.compactMap(RunPlan.count(part:)).reduce(0, +) == multi.runs.count)
+        // 2 spaces × (independent + top-down × 2 variants) × 2 target counts × 2 seeds.
+        #expect(multi.runs.count == 2 * 3 * 2 * 2)
+    }
+
     /// `repeats: 1000000` and a plan of a billion runs are refused at once, without expanding it.
     @Test func hugePlansAreRefusedBeforeExpansion() {
         let start = ContinuousClock.now

@@ -91,6 +91,11 @@ public struct ExperimentRunner: Sendable {
         let mine = shard.map { plan.shard(index: $0.index, count: $0.count) } ?? plan.runs
         let pending = mine.filter { !layout.isFinished($0.id) }
         let todo = stopAfter.map { Array(pending.prefix($0)) } ?? pending
+        // Runs to do in a folder that cannot take their results: say so before running them.
+        if !todo.isEmpty && access(layout.runsFolder, W_OK) != 0 {
+            throw FileSystemError(action: "cannot save the \(todo.count) pending run(s) in", path: layout.runsFolder,
+                                  reason: FileSystem.reason(errno: errno))
+        }
 
         // Load every predictor the pending runs need once, up front and on this thread (some
         // libraries load models thread-unsafely); runs share them read-only.

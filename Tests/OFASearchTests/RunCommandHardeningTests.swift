@@ -150,9 +150,9 @@ import Testing
         let manifest = Self.manifest(in: folder)
         let disk = folder.path + "/disk"
         try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
-        // 16 KB: the manifest, the plan and a run or two fit, the rest does not.
+        // Four pages (whatever the page size): the manifest, the plan and a run or two fit, the rest does not.
         let script = """
-        mount -t tmpfs -o size=16k tmpfs "$0" || exit 99
+        mount -t tmpfs -o nr_blocks=4 tmpfs "$0" || exit 99
         "$1" run "$2" --out "$0/out" --jobs 1; echo "status=$?"
         echo "saved:"; ls "$0/out/runs"
         """

@@ -22,7 +22,9 @@ public struct MachineInfo: Sendable {
     /// thread-pool wake-ups inside the timings).
     public static func pinBLASThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
 
-    public static func current() -> MachineInfo {
+    /// This machine's CPU as table headers record it (`cpu:` line): model name, then family,
+    /// model, stepping, cache, SIMD and VM flags. Read once per process.
+    public static let currentCPUModel: String = {
         // /proc/cpuinfo's first processor: name, family/model/stepping, L2 size, SIMD and VM flags.
         var fields: [String: String] = [:]
         if let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) {
@@ -42,6 +44,11 @@ public struct MachineInfo: Sendable {
             if flags.contains("hypervisor") { model += ", virtual machine" }
             model += ")"
         }
+        return model
+    }()
+
+    public static func current() -> MachineInfo {
+        let model = currentCPUModel
         var loads = [Double](repeating: 0, count: 3)
         _ = loads.withUnsafeMutableBufferPointer { getloadavg($0.baseAddress!, 3) }
         #if DEBUG

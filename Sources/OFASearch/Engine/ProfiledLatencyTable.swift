@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A per-layer latency look-up table in OFA's format: `key: {count, mean, std}` in milliseconds,
 /// one YAML file per resolution (`<r>_lookup_table.yaml`, like OFA's note10 tables) or one file
@@ -57,17 +58,64 @@ public struct ProfiledLatencyTable: Sendable {
         guard !keysByResolution.isEmpty else {
             throw PredictorError.unsupported("\(source): no per-resolution key lists to write \(path)/<r>_lookup_table.yaml; write one .yaml file instead")
         }
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try FileSystem.makeDirectory(path)
         for (r, keys) in keysByResolution.sorted(by: { $0.key < $1.key }) {
             try Self.writeAtomically(yaml(keys: keys), to: "\(path)/\(r)_lookup_table.yaml")
         }
     }
 
+    /// Errors read as one line with the path and the reason (`cannot write t.yaml: no space left on device`).
     static func writeAtomically(_ text: String, to path: String) throws {
-        let tmp = path + ".tmp"
-        try text.write(toFile: tmp, atomically: false, encoding: .utf8)
-        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-        try FileManager.default.moveItem(atPath: tmp, toPath: path)
+        try AtomicFile.write(text, to: path)
+    }
+
+    // MARK: where it was profiled
+
+    /// The CPU a table records in its header (`# cpu: ...`, as `lut profile` writes it), read
+    /// from the header lines only; nil when it records none (OFA's and nsganetv2's tables).
+    public static func recordedCPU(path: String) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
+        var file = path
+        if isDirectory.boolValue {
+            guard let first = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
+                .filter({ $0.hasSuffix("_lookup_table.yaml") }).sorted().first else { return nil }
+            file = path + "/" + first
+        }
+        guard let handle = FileHandle(forReadingAtPath: file) else { return nil }
+        defer { try? handle.close() }
+        // The header is a few comment lines at the top; a file without one is never read whole.
+        let head = String(decoding: handle.readData(ofLength: 16_384), as: UTF8.self)
+        for line in head.split(separator: "\n") {
+            guard line.hasPrefix("#") else { break }
+            let text = line.dropFirst().trimmingCharacters(in: .whitespaces)
+            if text.hasPrefix("cpu:") { return text.dropFirst(4).trimmingCharacters(in: .whitespaces) }
+        }
+        return nil
+    }
+
+    /// The table's CPU and this machine's when the table at `path` records a CPU other than this
+    /// one; nil when they match or the table records none.
+    public static func foreignOrigin(path: String) -> (tableCPU: String, thisCPU: String)? {
+        guard let cpu = recordedCPU(path: path) else { return nil }
+        let here = MachineInfo.currentCPUModel
+        return cpu == here ? nil : (cpu, here)
+    }
+
+    /// Tables already warned about by ``warnIfProfiledElsewhere(path:name:)`` in this process.
+    private static let warned = Mutex<Set<String>>([])
+
+    /// Writes one line on stderr, once per table per process, when the table at `path` was
+    /// profiled on a CPU other than this machine's; returns whether it did. `name` is how the
+    /// user wrote the table (defaults to `path`).
+    @discardableResult
+    public static func warnIfProfiledElsewhere(path: String, name: String? = nil) -> Bool {
+        guard let origin = foreignOrigin(path: path) else { return false }
+        let first = warned.withLock { $0.insert(path).inserted }
+        guard first else { return false }
+        let line = "warning: latency table '\(name ?? path)' was profiled on another CPU (\(origin.tableCPU)); this machine's CPU is \(origin.thisCPU): its milliseconds are that CPU's, not this one's\n"
+        FileHandle.standardError.write(Data(line.utf8))
+        return true
     }
 
     // MARK: reading

@@ -28,7 +28,7 @@ public struct ExperimentOutputs: Sendable {
             var text: String?
             for folder in sources {
                 let path = OutputLayout(root: folder).runFile(id)
-                if let data = FileManager.default.contents(atPath: path) {
+                if FileSystem.isRegularFile(path), let data = FileManager.default.contents(atPath: path) {
                     text = String(decoding: data, as: UTF8.self)
                     break
                 }
@@ -39,7 +39,9 @@ public struct ExperimentOutputs: Sendable {
     }
 
     /// Writes `runs.jsonl`, `summary.csv`, `report.md` and `plots/` into `folder` (copying run
-    /// files there when they came from other folders).
+    /// files there when they came from other folders). Files that already hold what would be
+    /// written are left untouched: regenerating the outputs of a finished experiment writes
+    /// nothing (and so works in a read-only folder).
     @discardableResult
     public func write(to folder: String) throws -> ExperimentReport {
         let (runs, missing) = try collect()
@@ -47,19 +49,19 @@ public struct ExperimentOutputs: Sendable {
         var records: [RunRecord] = []
         for (id, text) in runs {
             let path = layout.runFile(id)
-            if !FileManager.default.fileExists(atPath: path) { try AtomicFile.write(text, to: path) }
+            if !FileSystem.isRegularFile(path) { try AtomicFile.write(text, to: path) }
             records += try JSONLines.parse(text, source: path) { try RunRecord(json: $0) }
         }
-        try AtomicFile.write(runs.map(\.text).joined(), to: folder + "/runs.jsonl")
+        try AtomicFile.writeIfChanged(runs.map(\.text).joined(), to: folder + "/runs.jsonl")
         let report = ExperimentReport(index: index, records: records, missing: missing)
-        try AtomicFile.write(SummaryCSV.render(report), to: folder + "/summary.csv")
+        try AtomicFile.writeIfChanged(SummaryCSV.render(report), to: folder + "/summary.csv")
         let plots = ReportPlots(report: report)
         var plotFiles: [String] = []
         for (name, svg) in plots.render() {
-            try AtomicFile.write(svg, to: folder + "/plots/" + name)
+            try AtomicFile.writeIfChanged(svg, to: folder + "/plots/" + name)
             plotFiles.append("plots/" + name)
         }
-        try AtomicFile.write(MarkdownReport.render(report, plots: plotFiles), to: folder + "/report.md")
+        try AtomicFile.writeIfChanged(MarkdownReport.render(report, plots: plotFiles), to: folder + "/report.md")
         return report
     }
 }

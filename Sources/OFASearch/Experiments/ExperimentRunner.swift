@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Executes a run plan into an output folder: runs in parallel, each finished run written
 /// atomically to `runs/<id>.jsonl`, then `runs.jsonl`, `summary.csv`, `report.md` and plots
@@ -6,6 +7,10 @@ import Foundation
 ///
 /// Results do not depend on `jobs`: every run starts its own generator from its own seed and
 /// keeps its caches to itself, and outputs are ordered by plan position, not by completion.
+///
+/// The folder is locked (``OutputLock``) while the runner writes it, and nothing is written
+/// outside it. A run whose result cannot be saved (disk full) is listed in
+/// ``Summary/notSaved``; it runs again on `--resume`.
 ///
 /// ```swift
 /// var runner = ExperimentRunner(plan: plan, predictors: PredictorCatalog(), backend: EngineBackend(), output: "out/x")
@@ -45,20 +50,52 @@ public struct ExperimentRunner: Sendable {
         /// Finished before this invocation (resume).
         public var alreadyDone: Int
         public var completed: Int
+        /// Runs that failed (the search threw), by id.
         public var failures: [(run: String, error: String)]
+        /// Runs that finished but whose result could not be written (disk full, ...), by id in
+        /// plan order, with the first such write error. They run again on `--resume`.
+        public var notSaved: [String] = []
+        public var notSavedError: String?
+        /// Why `runs.jsonl`, `summary.csv`, `report.md` or the plots could not be written, if so
+        /// (the run files saved before stay; `--resume` writes them again).
+        public var outputError: String?
+        /// Profiled latency tables from another CPU that the plan uses.
+        public var foreignTables: [ForeignTable] = []
         public var wallSeconds: Double
+
+        /// Whether everything planned for this invocation ran and was saved.
+        public var succeeded: Bool { failures.isEmpty && notSaved.isEmpty && outputError == nil }
     }
 
     public func run() throws -> Summary {
         let clock = ContinuousClock()
         let start = clock.now
+        if resume && fresh {
+            throw RunnerError.output("--resume keeps the finished runs and --fresh discards them: give one or the other")
+        }
+        try OutputFolder.check(output)
+        try FileSystem.makeDirectory(output)
+        // Held until this function returns: a second run or merge into the folder fails at once.
+        let lock = try OutputLock.acquire(folder: output)
+        defer { withExtendedLifetime(lock) {} }
+
         let layout = OutputLayout(root: output)
         if fresh { try layout.clear() }
-        try layout.prepare(plan: plan, resume: resume, shard: shard)
+        let foreign = ForeignTable.find(in: plan.manifest)
+        // One line on stderr per table (and process); report.md says it too (PlanIndex.foreignTables).
+        for table in foreign { if let path = table.path { ProfiledLatencyTable.warnIfProfiledElsewhere(path: path, name: table.table) } }
+        var index = PlanIndex(plan: plan, shard: shard)
+        index.foreignTables = foreign.isEmpty ? nil : foreign
+        try layout.prepare(plan: plan, index: index, resume: resume)
 
         let mine = shard.map { plan.shard(index: $0.index, count: $0.count) } ?? plan.runs
-        let pending = mine.filter { !FileManager.default.fileExists(atPath: layout.runFile($0.id)) }
+        let pending = mine.filter { !layout.isFinished($0.id) }
         let todo = stopAfter.map { Array(pending.prefix($0)) } ?? pending
+        // Runs to do in a folder that cannot take their results: say so before running them.
+        if !todo.isEmpty && access(layout.runsFolder, W_OK) != 0 {
+            throw FileSystemError(action: "cannot save the \(todo.count) pending run(s) in", path: layout.runsFolder,
+                                  reason: FileSystem.reason(errno: errno))
+        }
 
         // Load every predictor the pending runs need once, up front and on this thread (some
         // libraries load models thread-unsafely); runs share them read-only.
@@ -85,6 +122,7 @@ public struct ExperimentRunner: Sendable {
         let progress = Progress(total: todo.count, enabled: showProgress)
         let queue = WorkQueue(count: todo.count)
         let failures = FailureList()
+        let unsaved = FailureList()
         let workers = max(1, min(jobs, todo.count))
         let backend = self.backend
         let manifest = plan.manifest
@@ -108,20 +146,30 @@ public struct ExperimentRunner: Sendable {
                     if let cost = context.secondsPerArchitecture {
                         records = try records.map { try $0.projected(secondsPerArchitecture: cost, proxyScale: context.proxyScale, realCost: context.efficiency) }
                     }
-                    try AtomicFile.write(records.map { $0.json.rendered() + "\n" }.joined(), to: layout.runFile(run.id))
+                    do { try AtomicFile.write(records.map { $0.json.rendered() + "\n" }.joined(), to: layout.runFile(run.id)) } catch {
+                        // The search ran but its result is lost: say which, not just that a write failed.
+                        unsaved.append(run.index, run.id, "\(error)")
+                        progress.finished(run.id, ok: false)
+                        continue
+                    }
                     progress.finished(run.id, ok: true)
                 } catch {
-                    failures.append(run.id, "\(error)")
+                    failures.append(run.index, run.id, "\(error)")
                     progress.finished(run.id, ok: false)
                 }
             }
         }
         progress.done()
 
-        try ExperimentOutputs(plan: plan, folders: [output]).write(to: output)
-        let failed = failures.items
-        return Summary(planned: mine.count, alreadyDone: mine.count - pending.count, completed: todo.count - failed.count,
-                       failures: failed, wallSeconds: (clock.now - start).seconds)
+        var outputError: String?
+        var merged = index
+        merged.shard = nil
+        do { try ExperimentOutputs(index: merged, sources: [output]).write(to: output) } catch { outputError = "\(error)" }
+        let failed = failures.items.sorted { $0.run < $1.run }.map { (run: $0.run, error: $0.error) }
+        let lost = unsaved.items.sorted { $0.index < $1.index }
+        return Summary(planned: mine.count, alreadyDone: mine.count - pending.count, completed: todo.count - failed.count - lost.count,
+                       failures: failed, notSaved: lost.map(\.run), notSavedError: lost.first?.error, outputError: outputError,
+                       foreignTables: foreign, wallSeconds: (clock.now - start).seconds)
     }
 }
 
@@ -137,24 +185,29 @@ private struct RunContext: Sendable {
 }
 
 /// Hands out run positions to worker threads.
-private final class WorkQueue: @unchecked Sendable {
-    private let lock = NSLock()
-    private var nextIndex = 0
+private final class WorkQueue: Sendable {
+    private let nextIndex = Mutex(0)
     private let count: Int
     init(count: Int) { self.count = count }
     func next() -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard nextIndex < count else { return nil }
-        defer { nextIndex += 1 }
-        return nextIndex
+        nextIndex.withLock { next in
+            guard next < count else { return nil }
+            defer { next += 1 }
+            return next
+        }
     }
 }
 
-private final class FailureList: @unchecked Sendable {
-    private let lock = NSLock()
-    private var list: [(run: String, error: String)] = []
-    func append(_ run: String, _ error: String) { lock.lock(); list.append((run, error)); lock.unlock() }
-    var items: [(run: String, error: String)] { lock.lock(); defer { lock.unlock() }; return list.sorted { $0.run < $1.run } }
+/// Runs that went wrong, collected from worker threads.
+private final class FailureList: Sendable {
+    struct Item: Sendable {
+        var index: Int
+        var run: String
+        var error: String
+    }
+    private let list = Mutex<[Item]>([])
+    func append(_ index: Int, _ run: String, _ error: String) { list.withLock { $0.append(Item(index: index, run: run, error: error)) } }
+    var items: [Item] { list.withLock { $0 } }
 }
 
 /// A problem running an experiment (as opposed to a problem in its manifest).

@@ -39,7 +39,7 @@ public struct ManifestLoader: Sendable {
         }
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw ManifestError(issues: [ManifestIssue(file: path, line: 0, message: "cannot read the manifest: \((error as NSError).localizedDescription)")])
+            throw ManifestError(issues: [ManifestIssue(file: path, line: 0, message: "cannot read the manifest: \(FileSystem.reason(of: error))")])
         }
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         return try load(yaml: text, source: path, directory: dir)
@@ -91,9 +91,9 @@ public struct ManifestLoader: Sendable {
     private func readManifest(_ root: Node, reader: ManifestReader, source: String) -> ExperimentManifest? {
         guard let top = reader.fields(root, allowed: Self.topKeys, what: "manifest") else { return nil }
         var name = ""
-        if let n = top["name"] { name = reader.string(n, "name") ?? "" } else { reader.issue(root, "the manifest needs a 'name'") }
+        if let n = top["name"] { name = reader.name(n, "name") ?? "" } else { reader.issue(root, "the manifest needs a 'name'") }
         let description = top["description"].flatMap { reader.string($0, "description") }
-        let jobs = top["jobs"].flatMap { reader.int($0, "jobs", atLeast: 1) }
+        let jobs = top["jobs"].flatMap { reader.int($0, "jobs", atLeast: 1, atMost: Self.maxJobs) }
 
         var parts: [ExperimentPart] = []
         if let partsNode = top["parts"] {
@@ -101,18 +101,95 @@ public struct ManifestLoader: Sendable {
                 reader.issue(partsNode, "parts must be a non-empty list of mappings")
                 return nil
             }
+            var partFields: [ManifestReader.Fields] = []
             for (i, partNode) in seq.enumerated() {
                 guard let f = reader.fields(partNode, allowed: Self.partKeys, what: "parts[\(i)]") else { continue }
-                let partName = f["name"].flatMap { reader.string($0, "parts[\(i)].name") } ?? "part\(i + 1)"
-                if parts.contains(where: { $0.name == partName }) { reader.issue(f["name"], "two parts are named '\(partName)'") }
+                partFields.append(f)
+                let partName = f["name"].flatMap { reader.name($0, "parts[\(i)].name") } ?? "part\(i + 1)"
+                if parts.contains(where: { $0.name == partName }) { reader.issue(f["name"] ?? partNode, "two parts are named '\(partName)'") }
                 if let part = readPart(f, defaults: top, name: partName, what: "parts[\(i)] (\(partName))", reader: reader) {
                     parts.append(part)
                 }
             }
+            validateOverriddenDefaults(top, parts: partFields, reader: reader)
         } else if let part = readPart(top, defaults: nil, name: "main", what: "manifest", reader: reader) {
             parts.append(part)
         }
+        checkPlanSize(parts, root: root, reader: reader)
         return ExperimentManifest(name: name, description: description, source: source, parts: parts, jobs: jobs)
+    }
+
+    /// Manifest `jobs` above this are refused (threads, not runs: more than any machine has cores).
+    public static let maxJobs = 4096
+
+    /// Top-level part fields that every part overrides are never read for a part; they are
+    /// checked here all the same, so a mistake in them is reported rather than silently ignored.
+    private func validateOverriddenDefaults(_ top: ManifestReader.Fields, parts: [ManifestReader.Fields], reader: ManifestReader) {
+        guard !parts.isEmpty else { return }
+        // Top-level notes are never read for a part: check them whenever parts are given.
+        let unused = Self.partKeys.filter { key in key != "name" && top.has(key) && (key == "notes" || parts.allSatisfy { $0.has(key) }) }
+        // The default strategies, when given, are what the default spaces' `strategies:` name.
+        let strategies = unused.contains("spaces") || unused.contains("strategies") ? top["strategies"].map { readStrategies($0, reader: reader) } : nil
+        for key in unused {
+            guard let n = top[key] else { continue }
+            switch key {
+            case "notes": _ = reader.string(n, "notes")
+            case "spaces": _ = readSpaces(n, strategies: strategies, reader: reader)
+            case "accuracy":
+                if let ref = reader.predictor(n, "accuracy"), ref.kind == .macs || ref.kind == .lut || ref.kind == .measured {
+                    reader.issue(n, "accuracy: '\(ref.spelled)' is a \(ref.kind.rawValue) predictor, not an accuracy predictor")
+                }
+            case "efficiency":
+                if let ref = reader.predictor(n, "efficiency"), ref.kind == .mlp {
+                    reader.issue(n, "efficiency: '\(ref.spelled)' is an accuracy MLP, not an efficiency predictor")
+                }
+            case "strategies": break   // read above
+            case "targets": _ = reader.list(n, "targets") { reader.budget($0, $1) }
+            case "multi": _ = readMulti(n, targetCount: 0, strategies: [], reader: reader)
+            case "seeds": _ = reader.seeds(n, "seeds")
+            case "repeats": _ = reader.int(n, "repeats", atLeast: 1, atMost: StrategySpec.Bounds.repeats)
+            case "baseline":
+                if let f = reader.fields(n, allowed: ["space", "strategy"], what: "baseline") {
+                    _ = f["space"].flatMap { reader.string($0, "baseline.space") }
+                    _ = f["strategy"].flatMap { reader.string($0, "baseline.strategy") }
+                }
+            default: break
+            }
+        }
+    }
+
+    /// Refuses plans past ``RunPlan/maxRuns`` runs — counted, not expanded, so `repeats: 1000000`
+    /// is refused at once — and run ids too long for file names (at the part's name).
+    private func checkPlanSize(_ parts: [ExperimentPart], root: Node, reader: ManifestReader) {
+        guard reader.issues.isEmpty else { return }
+        let partNodes: [Node] = { if case let .mapping(m) = root, case let .sequence(s)? = m["parts"] { Array(s) } else { [root] } }()
+        var total = 0
+        var overflow = false
+        for (i, part) in parts.enumerated() {
+            let node = i < partNodes.count ? partNodes[i] : root
+            func field(_ key: String) -> Node? {
+                if case let .mapping(m) = node, let n = m[key] { return n }
+                if case let .mapping(m) = root { return m[key] }
+                return nil
+            }
+            guard let count = RunPlan.count(part: part) else { overflow = true; break }
+            let (sum, o) = total.addingReportingOverflow(count)
+            if o { overflow = true; break }
+            total = sum
+            if count > RunPlan.maxRuns {
+                reader.issue(field("repeats") ?? field("seeds") ?? node,
+                             "part '\(part.name)' expands into \(count.formatted) runs; a plan may hold at most \(RunPlan.maxRuns.formatted) (fewer seeds, repeats or targets)")
+                return
+            }
+            let longest = RunPlan.longestID(part: part)
+            if longest.utf8.count > SafeName.maxRunIDBytes {
+                reader.issue(field("name") ?? node,
+                             "part '\(part.name)': run ids reach \(longest.utf8.count) bytes (e.g. '\(longest.prefix(60))...'); at most \(SafeName.maxRunIDBytes), so run files stay within the 255-byte file-name limit: shorten the part name or the strategy labels")
+            }
+        }
+        if overflow || total > RunPlan.maxRuns {
+            reader.issue(root, "the manifest expands into \(overflow ? "more than \(Int.max.formatted)" : total.formatted) runs; a plan may hold at most \(RunPlan.maxRuns.formatted) (fewer seeds, repeats or targets)")
+        }
     }
 
     private func readPart(_ own: ManifestReader.Fields, defaults: ManifestReader.Fields?, name: String, what: String,
@@ -124,6 +201,7 @@ public struct ManifestLoader: Sendable {
             return nil
         }
         let issuesBefore = reader.issues.count
+        // A part's notes are its own (top-level notes are not shown under every part).
         let notes = own["notes"].flatMap { reader.string($0, "notes") }
 
         var strategies: [StrategySpec] = []
@@ -142,12 +220,13 @@ public struct ManifestLoader: Sendable {
         let spacesOwnEfficiency = !spaces.isEmpty && spaces.allSatisfy { $0.efficiency != nil }
         let accuracy = predictor("accuracy", ownedBySpaces: spacesOwnAccuracy) ?? spaces.first?.accuracy
         let efficiency = predictor("efficiency", ownedBySpaces: spacesOwnEfficiency) ?? spaces.first?.efficiency
-        for (ref, where_) in [(accuracy, node("accuracy"))] + spaces.map({ ($0.accuracy, spacesNode) }) {
+        // The part's own predictor at its line (when written), each space's at the spaces.
+        for (ref, where_) in [(node("accuracy") == nil ? nil : accuracy, node("accuracy"))] + spaces.map({ ($0.accuracy, spacesNode) }) {
             if let ref, ref.kind == .macs || ref.kind == .lut || ref.kind == .measured {
                 reader.issue(where_, "accuracy: '\(ref.spelled)' is a \(ref.kind.rawValue) predictor, not an accuracy predictor")
             }
         }
-        for (ref, where_) in [(efficiency, node("efficiency"))] + spaces.map({ ($0.efficiency, spacesNode) }) {
+        for (ref, where_) in [(node("efficiency") == nil ? nil : efficiency, node("efficiency"))] + spaces.map({ ($0.efficiency, spacesNode) }) {
             if let ref, ref.kind == .mlp {
                 reader.issue(where_, "efficiency: '\(ref.spelled)' is an accuracy MLP, not an efficiency predictor")
             }
@@ -160,7 +239,7 @@ public struct ManifestLoader: Sendable {
 
         let targets = required("targets").flatMap { n in reader.list(n, "targets") { reader.budget($0, $1) } } ?? []
         let seeds = node("seeds").map { reader.seeds($0, "seeds") ?? [] } ?? [0]
-        let repeats = node("repeats").flatMap { reader.int($0, "repeats", atLeast: 1) } ?? 1
+        let repeats = node("repeats").flatMap { reader.int($0, "repeats", atLeast: 1, atMost: StrategySpec.Bounds.repeats) } ?? 1
         let multi = node("multi").flatMap { readMulti($0, targetCount: targets.count, strategies: strategies, reader: reader) }
 
         var baseline: ExperimentPart.Baseline?
@@ -200,6 +279,10 @@ public struct ManifestLoader: Sendable {
         var out: [StrategySpec] = []
         for (label, key, value) in entries {
             let what = "strategies.\(label)"
+            if label.utf8.count > SafeName.maxNameBytes {
+                reader.issue(key, "\(what.prefix(40))...: a strategy label is at most \(SafeName.maxNameBytes) bytes (it becomes part of file names), got \(label.utf8.count)")
+                continue
+            }
             var kind = StrategySpec.Kind(rawValue: label)
             var settings: ManifestReader.Fields?
             if value.null != nil || value.scalar?.string == "" {
@@ -218,14 +301,14 @@ public struct ManifestLoader: Sendable {
             guard let kind else { unknownStrategy(label, node: key, reader: reader, hintKind: true); continue }
             var spec = StrategySpec(label: label, kind: kind)
             if let s = settings {
-                if let n = s["population"] { spec.population = reader.int(n, "\(what).population", atLeast: 2) ?? spec.population }
-                if let n = s["generations"] { spec.generations = reader.int(n, "\(what).generations", atLeast: 1) ?? spec.generations }
+                if let n = s["population"] { spec.population = reader.int(n, "\(what).population", atLeast: 2, atMost: StrategySpec.Bounds.population) ?? spec.population }
+                if let n = s["generations"] { spec.generations = reader.int(n, "\(what).generations", atLeast: 1, atMost: StrategySpec.Bounds.generations) ?? spec.generations }
                 if let n = s["parent_ratio"] { spec.parentRatio = reader.double(n, "\(what).parent_ratio", in: 0.01...1) ?? spec.parentRatio }
                 if let n = s["mutation_ratio"] { spec.mutationRatio = reader.double(n, "\(what).mutation_ratio", in: 0...1) ?? spec.mutationRatio }
                 if let n = s["mutation_probability"] { spec.mutationProbability = reader.double(n, "\(what).mutation_probability", in: 0...1) ?? spec.mutationProbability }
-                if let n = s["samples"] { spec.samples = reader.int(n, "\(what).samples", atLeast: 1) ?? spec.samples }
+                if let n = s["samples"] { spec.samples = reader.int(n, "\(what).samples", atLeast: 1, atMost: StrategySpec.Bounds.samples) ?? spec.samples }
                 if let n = s["memoize"] { spec.memoize = reader.bool(n, "\(what).memoize") ?? spec.memoize }
-                if let n = s["limit"] { spec.limit = reader.int(n, "\(what).limit", atLeast: 1) ?? spec.limit }
+                if let n = s["limit"] { spec.limit = reader.int(n, "\(what).limit", atLeast: 1, atMost: StrategySpec.Bounds.limit) ?? spec.limit }
             }
             do { _ = try spec.makeStrategy() } catch { reader.issue(key, "\(what): \(error)") }
             out.append(spec)
@@ -240,7 +323,9 @@ public struct ManifestLoader: Sendable {
         reader.issue(node, "unknown strategy '\(name)'\(suggestion); known strategies: \(kinds.joined(separator: ", "))\(extra)")
     }
 
-    private func readSpaces(_ node: Node, strategies: [StrategySpec], reader: ManifestReader) -> [SpaceEntry] {
+    /// `strategies`: the part's, which the spaces' `strategies:` must name; nil skips that check
+    /// (top-level default spaces without default strategies).
+    private func readSpaces(_ node: Node, strategies: [StrategySpec]?, reader: ManifestReader) -> [SpaceEntry] {
         guard let items = reader.list(node, "spaces", { n, w in Optional((n, w)) }) else { return [] }
         var out: [SpaceEntry] = []
         for (n, what) in items {
@@ -257,7 +342,8 @@ public struct ManifestLoader: Sendable {
                 if let r = f["resolutions"] { entry.resolutions = reader.list(r, "\(what).resolutions") { reader.int($0, $1, atLeast: 1) } }
                 if let s = f["strategies"] {
                     entry.strategies = reader.list(s, "\(what).strategies") { reader.string($0, $1) }
-                    for label in entry.strategies ?? [] where !strategies.contains(where: { $0.label == label }) {
+                    for label in entry.strategies ?? [] where strategies.map({ s in !s.contains(where: { $0.label == label }) }) ?? false {
+                        let strategies = strategies ?? []
                         let labels = strategies.map(\.label)
                         reader.issue(s, "\(what).strategies: '\(label)' is not one of the part's strategies\(label.closest(in: labels).map { "; did you mean '\($0)'?" } ?? " (\(labels.joined(separator: ", ")))")")
                     }
@@ -270,7 +356,7 @@ public struct ManifestLoader: Sendable {
                             if proxy.kind == .mlp || proxy.kind == .measured {
                                 reader.issue(proxyNode, "\(what).projection.proxy: '\(proxy.spelled)' must be a fast efficiency predictor (a table, an XGBoost latency model or macs)")
                             }
-                            entry.projection = .init(proxy: proxy, samples: pf["samples"].flatMap { reader.int($0, "\(what).projection.samples", atLeast: 1) } ?? 20)
+                            entry.projection = .init(proxy: proxy, samples: pf["samples"].flatMap { reader.int($0, "\(what).projection.samples", atLeast: 1, atMost: StrategySpec.Bounds.projectionSamples) } ?? 20)
                         }
                     } else {
                         reader.issue(pn, "\(what).projection needs a 'proxy' efficiency predictor")
@@ -292,7 +378,7 @@ public struct ManifestLoader: Sendable {
             if out.contains(where: { $0.name == entry.name }) {
                 reader.issue(nameNode, "\(what): space '\(entry.name)' is listed twice in this part")
             }
-            for strategy in strategies where strategy.kind == .exhaustive && (entry.strategies?.contains(strategy.label) ?? true) {
+            for strategy in strategies ?? [] where strategy.kind == .exhaustive && (entry.strategies?.contains(strategy.label) ?? true) {
                 if space.size > UInt128(strategy.limit) {
                     reader.issue(n, "\(what): exhaustive search cannot enumerate \(space) (\(space.size) subnets, limit \(strategy.limit)); list the strategies that run here with 'strategies:'")
                 }
@@ -332,7 +418,7 @@ public struct ManifestLoader: Sendable {
                 return variant
             } ?? spec.variants
         }
-        if let w = f["warm_generations"] { spec.warmGenerations = reader.int(w, "multi.warm_generations", atLeast: 1) ?? spec.warmGenerations }
+        if let w = f["warm_generations"] { spec.warmGenerations = reader.int(w, "multi.warm_generations", atLeast: 1, atMost: StrategySpec.Bounds.generations) ?? spec.warmGenerations }
         if let c = f["target_counts"] {
             spec.targetCounts = reader.list(c, "multi.target_counts") { n, w in
                 guard let k = reader.int(n, w, atLeast: 1) else { return nil }
@@ -364,12 +450,19 @@ public struct ManifestLoader: Sendable {
                 return top[key]
             }
             let targetNodes: [Node] = field("targets").map { if case let .sequence(s) = $0 { Array(s) } else { [$0] } } ?? []
-            for space in part.spaces {
+            let spaceNodes: [Node] = field("spaces").map { if case let .sequence(s) = $0 { Array(s) } else { [$0] } } ?? []
+            /// Where a space's predictor is written: in the space's entry when it names its own, else the part's field.
+            func predictorNode(_ key: String, spaceIndex: Int) -> Node? {
+                let entry = spaceIndex < spaceNodes.count ? spaceNodes[spaceIndex] : nil
+                if case let .mapping(m)? = entry, let n = m[key] { return n }
+                return field(key) ?? entry ?? partNode
+            }
+            for (spaceIndex, space) in part.spaces.enumerated() {
                 guard let searchSpace = try? space.makeSpace() else { continue }
                 do {
                     _ = try predictors.accuracyPredictor(part.accuracy(for: space), space: searchSpace)
                 } catch {
-                    reader.issue(field("accuracy"), "accuracy: cannot load '\(part.accuracy(for: space).spelled)' for \(space.name): \(error)")
+                    reader.issue(predictorNode("accuracy", spaceIndex: spaceIndex), "accuracy: cannot load '\(part.accuracy(for: space).spelled)' for \(space.name): \(error)")
                 }
                 let efficiency: any EfficiencyPredictor
                 let reference = space.projection?.proxy ?? part.efficiency(for: space)
@@ -384,7 +477,7 @@ public struct ManifestLoader: Sendable {
                         efficiency = proxy
                     }
                 } catch {
-                    reader.issue(field("efficiency"), "efficiency: cannot load '\(part.efficiency(for: space).spelled)' for \(space.name): \(error)")
+                    reader.issue(predictorNode(space.projection == nil ? "efficiency" : "projection", spaceIndex: spaceIndex), "efficiency: cannot load '\(part.efficiency(for: space).spelled)' for \(space.name): \(error)")
                     continue
                 }
                 var cheapest: (cost: Double, resolution: Int)?
@@ -401,13 +494,13 @@ public struct ManifestLoader: Sendable {
                         cheapest = (range.minimum, range.cheapest.resolution)
                     }
                 } catch {
-                    reader.issue(field("efficiency"), "efficiency: '\(part.efficiency(for: space).spelled)' cannot price \(space.name): \(error)")
+                    reader.issue(predictorNode("efficiency", spaceIndex: spaceIndex), "efficiency: '\(part.efficiency(for: space).spelled)' cannot price \(space.name): \(error)")
                     continue
                 }
                 guard let cheapest else { continue }
                 for (i, target) in part.targets.enumerated() where target < cheapest.cost {
                     let unit = part.metric
-                    reader.issue(i < targetNodes.count ? targetNodes[i] : field("targets"),
+                    reader.issue(i < targetNodes.count ? targetNodes[i] : field("targets") ?? partNode,
                                  "target \(RunPlan.format(target, metric: unit)) \(unit.unit) is below the smallest \(unit == .latency ? "latency" : "MACs") reachable in \(space.name) (\(RunPlan.format(cheapest.cost, metric: unit, precise: true)) \(unit.unit) at r\(cheapest.resolution)); feasible targets start there")
                 }
             }

@@ -99,13 +99,32 @@ final class ManifestReader {
         return s.string
     }
 
-    func int(_ node: Node, _ what: String, atLeast minimum: Int? = nil) -> Int? {
+    func int(_ node: Node, _ what: String, atLeast minimum: Int? = nil, atMost maximum: Int? = nil) -> Int? {
         guard let value = node.int else {
             issue(node, "\(what) must be an integer, got \(describe(node))")
             return nil
         }
         if let minimum, value < minimum {
             issue(node, "\(what) must be at least \(minimum), got \(value)")
+            return nil
+        }
+        if let maximum, value > maximum {
+            issue(node, "\(what) must be at most \(maximum.formatted), got \(value)")
+            return nil
+        }
+        return value
+    }
+
+    /// A name that becomes part of file names (experiment, part, strategy): not empty and at
+    /// most ``SafeName/maxNameBytes`` bytes.
+    func name(_ node: Node, _ what: String) -> String? {
+        guard let value = string(node, what) else { return nil }
+        if value.isEmpty {
+            issue(node, "\(what) must not be empty")
+            return nil
+        }
+        if value.utf8.count > SafeName.maxNameBytes {
+            issue(node, "\(what) is \(value.utf8.count) bytes long; at most \(SafeName.maxNameBytes) (it becomes part of file names)")
             return nil
         }
         return value
@@ -175,7 +194,7 @@ final class ManifestReader {
                let b = UInt64(bounds[1].trimmingCharacters(in: .whitespaces)), a <= b, b - a < 100_000 {
                 return Array(a...b)
             }
-            issue(node, "\(what) must be an integer, a list of integers or a range like \"0..9\", got \(describe(node))")
+            issue(node, "\(what) must be an integer, a list of integers or a range like \"0..9\" (at most 100000 seeds), got \(describe(node))")
             return nil
         }
         return list(node, what) { n, w in
@@ -242,5 +261,18 @@ final class ManifestReader {
             }
             return PredictorReference(kind: resolvedKind, spelled: spelled, path: path)
         }
+    }
+}
+
+extension Int {
+    /// With thousands separators: 1,000,000.
+    var formatted: String {
+        let digits = String(magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (self < 0 ? "-" : "") + out
     }
 }

@@ -8,7 +8,10 @@ import Foundation
 /// DIR/runs/<id>.jsonl          one file per finished run, written atomically
 /// DIR/runs.jsonl               every finished run's lines, in plan order
 /// DIR/summary.csv, report.md, plots/*.svg
+/// DIR/.lock                    held by the run or merge writing the folder (OutputLock)
 /// ```
+///
+/// Everything is written inside `root`: run ids and plot names are made of ``SafeName`` slugs.
 public struct OutputLayout: Sendable {
     public var root: String
 
@@ -22,22 +25,25 @@ public struct OutputLayout: Sendable {
     /// Removes an earlier experiment's outputs from the folder (only the files an experiment
     /// writes; anything else in the folder is left alone).
     public func clear() throws {
-        for name in Self.outputs where FileManager.default.fileExists(atPath: root + "/" + name) {
-            try FileManager.default.removeItem(atPath: root + "/" + name)
-        }
+        for name in Self.outputs { try FileSystem.remove(root + "/" + name) }
     }
     public func runFile(_ id: String) -> String { runsFolder + "/" + id + ".jsonl" }
 
+    /// Whether run `id` is finished here (its file is a regular file: a folder of that name is not).
+    public func isFinished(_ id: String) -> Bool { FileSystem.isRegularFile(runFile(id)) }
+
     /// Creates the folder, or checks that an existing one holds runs of the same manifest (and
     /// that `resume` was asked for when it holds finished runs); writes the resolved manifest
-    /// and `plan.json`; removes temporary files an interrupted run left behind.
-    public func prepare(plan: RunPlan, resume: Bool, shard: (index: Int, count: Int)?) throws {
+    /// and `plan.json` unless they are already so; removes temporary files an interrupted run
+    /// left behind. Nothing is written when nothing changed (a finished experiment resumes in a
+    /// read-only folder).
+    public func prepare(plan: RunPlan, index: PlanIndex, resume: Bool) throws {
         let fm = FileManager.default
-        try fm.createDirectory(atPath: runsFolder, withIntermediateDirectories: true)
+        try FileSystem.makeDirectory(runsFolder)
         let existing = ((try? fm.contentsOfDirectory(atPath: runsFolder)) ?? [])
-        for name in existing where name.contains(".tmp-") { try? fm.removeItem(atPath: runsFolder + "/" + name) }
-        let finished = existing.filter { $0.hasSuffix(".jsonl") }
-        if fm.fileExists(atPath: root + "/plan.json") {
+        for name in existing where name.contains(".tmp-") { try? FileSystem.remove(runsFolder + "/" + name) }
+        let finished = existing.filter { $0.hasSuffix(".jsonl") && FileSystem.isRegularFile(runsFolder + "/" + $0) }
+        if FileSystem.isRegularFile(root + "/plan.json") {
             let old = try PlanIndex.read(folder: root)
             if old.fingerprint != plan.manifest.fingerprint {
                 throw RunnerError.output("\(root) holds results of a different manifest ('\(old.name)', fingerprint \(old.fingerprint), now \(plan.manifest.fingerprint)); choose another --out")
@@ -48,7 +54,7 @@ public struct OutputLayout: Sendable {
         } else if !finished.isEmpty {
             throw RunnerError.output("\(root)/runs holds run files but no plan.json; choose another --out")
         }
-        try AtomicFile.write(plan.manifest.resolvedJSON().rendered(indent: 2) + "\n", to: root + "/manifest.resolved.json")
-        try PlanIndex(plan: plan, shard: shard).write(folder: root)
+        try AtomicFile.writeIfChanged(plan.manifest.resolvedJSON().rendered(indent: 2) + "\n", to: root + "/manifest.resolved.json")
+        try index.write(folder: root)
     }
 }

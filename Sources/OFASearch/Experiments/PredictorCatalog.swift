@@ -59,7 +59,10 @@ public final class PredictorCatalog: PredictorProvider, @unchecked Sendable {
         if let p = efficiency[k] { return p }
         let p: any EfficiencyPredictor
         switch reference.kind {
-        case .lut: p = try LatencyTable(contentsOf: try path(reference), for: space)
+        case .lut:
+            p = try LatencyTable(contentsOf: try path(reference), for: space)
+            // Another machine's milliseconds: one line on stderr (once per table and process).
+            ProfiledLatencyTable.warnIfProfiledElsewhere(path: try path(reference), name: reference.spelled)
         case .macs: p = MACsPredictor(width: space.width)
         case .measured:
             p = MeasuredLatencyPredictor(width: space.width, clock: reference.clock.flatMap(Stopwatch.init(rawValue:)) ?? .wall)

@@ -13,34 +13,16 @@ public struct RunPlan: Sendable {
         self.manifest = manifest
         var runs: [PlannedRun] = []
         for (p, part) in manifest.parts.enumerated() {
-            let metric = part.metric
             for (s, space) in part.spaces.enumerated() {
                 for strategy in part.strategies(for: space) {
-                    // (mode, targets, label) groups
-                    var groups: [(MultiTargetSpec.Mode?, MultiTargetSpec.Variant?, [Double], String)] = []
-                    if let multi = part.multi {
-                        for mode in multi.modes {
-                            // Variants change the warm starts only; independent and NSGA-II run once.
-                            for variant in mode == .bottomUp || mode == .topDown ? multi.variants.map(Optional.some) : [nil] {
-                                for k in multi.targetCounts ?? [part.targets.count] {
-                                    let name = mode.rawValue + (variant.map { "-" + $0.rawValue } ?? "")
-                                    groups.append((mode, variant, Array(part.targets.prefix(k)), "\(name)-k\(k)"))
-                                }
-                            }
-                        }
-                    } else if strategy.kind == .exhaustive {
-                        groups.append((nil, nil, part.targets, "tall"))
-                    } else {
-                        for t in part.targets { groups.append((nil, nil, [t], "t" + Self.format(t, metric: metric))) }
-                    }
-                    for (mode, variant, targets, label) in groups {
+                    for group in Self.groups(part: part, strategy: strategy) {
                         for seed in part.seeds {
                             for r in 0..<part.repeats {
-                                let id = [Self.slug(part.name), space.name, Self.slug(strategy.label), label, "s\(seed)", "r\(r)"]
-                                    .joined(separator: "__")
-                                runs.append(PlannedRun(index: runs.count, id: id, partIndex: p, part: part.name, spaceIndex: s,
-                                                       space: space.name, strategy: strategy, mode: mode, variant: variant, targets: targets,
-                                                       seed: seed, repetition: r,
+                                runs.append(PlannedRun(index: runs.count, id: Self.id(part: part.name, space: space.name, strategy: strategy.label,
+                                                                                      group: group.label, seed: seed, repetition: r),
+                                                       partIndex: p, part: part.name, spaceIndex: s,
+                                                       space: space.name, strategy: strategy, mode: group.mode, variant: group.variant,
+                                                       targets: group.targets, seed: seed, repetition: r,
                                                        runSeed: PlannedRun.deriveSeed(seed, repetition: r)))
                             }
                         }
@@ -51,14 +33,80 @@ public struct RunPlan: Sendable {
         self.runs = runs
     }
 
+    /// The most runs a plan may hold: far more than any study needs, few enough that the plan's
+    /// ids fit in memory (a plan is expanded whole, for `--check` as well).
+    public static let maxRuns = 1_000_000
+
+    /// Targets searched together by one run (per seed and repetition), in plan order.
+    struct Group {
+        var mode: MultiTargetSpec.Mode?
+        var variant: MultiTargetSpec.Variant?
+        var targets: [Double]
+        /// The id component: `t25`, `tall`, `top-down-improved-k3`.
+        var label: String
+    }
+
+    /// The groups of one strategy in one space of `part`.
+    static func groups(part: ExperimentPart, strategy: StrategySpec) -> [Group] {
+        var groups: [Group] = []
+        if let multi = part.multi {
+            for mode in multi.modes {
+                // Variants change the warm starts only; independent and NSGA-II run once.
+                for variant in mode == .bottomUp || mode == .topDown ? multi.variants.map(Optional.some) : [nil] {
+                    for k in multi.targetCounts ?? [part.targets.count] {
+                        let name = mode.rawValue + (variant.map { "-" + $0.rawValue } ?? "")
+                        groups.append(Group(mode: mode, variant: variant, targets: Array(part.targets.prefix(k)), label: "\(name)-k\(k)"))
+                    }
+                }
+            }
+        } else if strategy.kind == .exhaustive {
+            groups.append(Group(targets: part.targets, label: "tall"))
+        } else {
+            for t in part.targets { groups.append(Group(targets: [t], label: "t" + format(t, metric: part.metric))) }
+        }
+        return groups
+    }
+
+    /// A run's id: `note10-mlp__compofa-mbv3-w1.2__evolutionary__t25__s3__r0`.
+    static func id(part: String, space: String, strategy: String, group: String, seed: UInt64, repetition: Int) -> String {
+        [SafeName.slug(part), space, SafeName.slug(strategy), group, "s\(seed)", "r\(repetition)"].joined(separator: "__")
+    }
+
+    /// How many runs `part` expands into, computed without expanding it; nil past `Int.max`.
+    public static func count(part: ExperimentPart) -> Int? {
+        var total = 0
+        for space in part.spaces {
+            for strategy in part.strategies(for: space) {
+                // Groups are few (targets, or modes × variants × target counts): list them.
+                let (perStrategy, o1) = groups(part: part, strategy: strategy).count.multipliedReportingOverflow(by: part.seeds.count)
+                let (perSeed, o2) = perStrategy.multipliedReportingOverflow(by: part.repeats)
+                let (sum, o3) = total.addingReportingOverflow(perSeed)
+                if o1 || o2 || o3 { return nil }
+                total = sum
+            }
+        }
+        return total
+    }
+
+    /// The longest id `part` expands into (in UTF-8 bytes), computed without expanding it.
+    public static func longestID(part: ExperimentPart) -> String {
+        var longest = ""
+        let seed = part.seeds.max { String($0).count < String($1).count } ?? 0
+        for space in part.spaces {
+            for strategy in part.strategies(for: space) {
+                for group in groups(part: part, strategy: strategy) {
+                    let id = id(part: part.name, space: space.name, strategy: strategy.label, group: group.label,
+                                seed: seed, repetition: max(part.repeats - 1, 0))
+                    if id.utf8.count > longest.utf8.count { longest = id }
+                }
+            }
+        }
+        return longest
+    }
+
     /// Every `count`-th run starting at `index` (0-based), for cluster array jobs.
     public func shard(index: Int, count: Int) -> [PlannedRun] {
         runs.filter { $0.index % count == index }
-    }
-
-    /// A name reduced to letters, digits, `-`, `.` and `_`.
-    static func slug(_ s: String) -> String {
-        String(s.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" ? $0 : "-" })
     }
 
     /// A budget as written in ids and tables: `25`, `22.5`, `300M`.

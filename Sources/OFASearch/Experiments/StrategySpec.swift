@@ -34,6 +34,24 @@ public struct StrategySpec: Sendable, Hashable {
     /// every request again, the footing of OFA's and CompOFA's published search code).
     public var memoize = true
 
+    /// Bounds on manifest settings: far above what any study uses (OFA: P=100, N=500; random
+    /// search 50,100 samples), low enough that no setting overflows or exhausts memory. The
+    /// command line's `search` options are meant to share them.
+    public enum Bounds {
+        /// Evolutionary population P.
+        public static let population = 100_000
+        /// Evolutionary generations N (and multi-target warm generations).
+        public static let generations = 100_000
+        /// Random search samples.
+        public static let samples = 10_000_000
+        /// Exhaustive search: the largest space it may be allowed to enumerate (held in memory).
+        public static let limit = 20_000_000
+        /// Repetitions per seed in a manifest.
+        public static let repeats = 10_000
+        /// Subnets measured to calibrate a projected space.
+        public static let projectionSamples = 10_000
+    }
+
     public init(label: String, kind: Kind) {
         self.label = label
         self.kind = kind

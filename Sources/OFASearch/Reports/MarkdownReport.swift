@@ -18,6 +18,11 @@ public enum MarkdownReport {
             let shown = report.missing.prefix(10).map { "`\($0)`" }.joined(separator: ", ")
             md += " **Incomplete** — missing: \(shown)\(report.missing.count > 10 ? " and \(report.missing.count - 10) more" : "")."
         }
+        for table in report.index.foreignTables ?? [] {
+            // Costs from another machine's table are that machine's: say so where results are read.
+            md += "\n\n**Latency table from another CPU**: `\(table.table)` was profiled on \(table.tableCPU); these runs ran on \(table.thisCPU). "
+            md += "Its milliseconds are that CPU's, not this machine's (`ofasearch lut profile` makes a table of the machine at hand)."
+        }
         md += "\n\nAccuracy is the predictor's top-1 in %; times are wall-clock seconds of the search itself "
         md += "(predictor loading excluded); mean ± sample standard deviation over seeds where there are several. "
         md += "Speedup = baseline ÷ this (time or evaluations).\n\n"
@@ -116,7 +121,7 @@ public enum MarkdownReport {
                 }
                 md += "\n"
             }
-            let slug = RunPlan.slug(part.name) + "-"
+            let slug = SafeName.slug(part.name) + "-"
             for plot in plots where plot.hasPrefix("plots/" + slug) {
                 md += "![\(plot)](\(plot))\n\n"
             }

@@ -15,7 +15,7 @@ public struct ReportPlots: Sendable {
         for part in report.index.parts {
             let series = plottedSeries(part: part.name)
             guard !series.isEmpty else { continue }
-            let slug = RunPlan.slug(part.name)
+            let slug = SafeName.slug(part.name)
             let metric = report.metric(part: part.name)
             out.append(("\(slug)-accuracy-vs-\(metric == .latency ? "latency" : "macs").svg", frontFigure(part: part, series: series, metric: metric).render()))
             out.append(("\(slug)-best-so-far.svg", bestSoFarFigure(part: part, series: series, metric: metric).render()))

@@ -19,37 +19,39 @@ struct MergeCommand: ParsableCommand {
     var out: String
 
     func run() throws {
-        guard !folders.isEmpty else { throw ValidationError("give at least one folder to merge") }
+        guard !folders.isEmpty else { RunCommand.fail("give at least one folder to merge", status: 2) }
+        do { try OutputFolder.check(out) } catch { RunCommand.fail("--out: \(error)", status: 2) }
         do {
             let indexes = try folders.map { try PlanIndex.read(folder: $0) }
             for (folder, index) in zip(folders, indexes) where index.fingerprint != indexes[0].fingerprint {
-                throw ValidationError("\(folder) comes from a different manifest than \(folders[0]) (fingerprint \(index.fingerprint) vs \(indexes[0].fingerprint))")
+                RunCommand.fail("\(folder) comes from a different manifest than \(folders[0]) (fingerprint \(index.fingerprint) vs \(indexes[0].fingerprint))", status: 2)
             }
             var merged = indexes[0]
             merged.shard = nil
-            try FileManager.default.createDirectory(atPath: out + "/runs", withIntermediateDirectories: true)
-            if FileManager.default.fileExists(atPath: out + "/plan.json") {
+            try FileSystem.makeDirectory(out)
+            // Held until the merge is written: no run or merge writes the folder meanwhile.
+            let lock = try OutputLock.acquire(folder: out)
+            defer { withExtendedLifetime(lock) {} }
+            try FileSystem.makeDirectory(out + "/runs")
+            if FileSystem.isRegularFile(out + "/plan.json") {
                 let existing = try PlanIndex.read(folder: out)
                 guard existing.fingerprint == merged.fingerprint else {
-                    throw ValidationError("\(out) holds results of a different manifest; choose another --out")
+                    RunCommand.fail("\(out) holds results of a different manifest; choose another --out", status: 2)
                 }
             }
-            if let resolved = FileManager.default.contents(atPath: folders[0] + "/manifest.resolved.json"),
-               !folders.contains(out) {
-                try AtomicFile.write(String(decoding: resolved, as: UTF8.self), to: out + "/manifest.resolved.json")
+            let sameFolder = folders.contains { FileSystem.sameFile($0, out) }
+            if !sameFolder, let resolved = FileManager.default.contents(atPath: folders[0] + "/manifest.resolved.json") {
+                try AtomicFile.writeIfChanged(String(decoding: resolved, as: UTF8.self), to: out + "/manifest.resolved.json")
             }
             try merged.write(folder: out)
             let report = try ExperimentOutputs(index: merged, sources: [out] + folders).write(to: out)
             let finished = Set(report.records.map(\.run)).count
             print("\(finished) of \(merged.runs.count) runs merged; report: \(out)/report.md")
             if !report.missing.isEmpty {
-                FileHandle.standardError.write(Data("\(report.missing.count) run(s) missing (first: \(report.missing[0]))\n".utf8))
+                RunCommand.warn("\(report.missing.count) run(s) missing: \(RunCommand.list(report.missing))")
             }
-        } catch let error as ValidationError {
-            throw error
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
+            RunCommand.fail("\(error)", status: 1)
         }
     }
 }

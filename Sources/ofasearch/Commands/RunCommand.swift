@@ -35,6 +35,15 @@ struct RunCommand: ParsableCommand {
     var check = false
 
     func run() throws {
+        // Usage mistakes first, before the manifest is read or anything is written.
+        if resume && fresh { Self.fail("--resume keeps the finished runs and --fresh discards them: give one or the other", status: 2) }
+        if let jobs, jobs < 1 || jobs > ManifestLoader.maxJobs { Self.fail("--jobs must be between 1 and \(ManifestLoader.maxJobs), got \(jobs)", status: 2) }
+        if let out {
+            do { try OutputFolder.check(out) } catch { Self.fail("--out: \(error)", status: 2) }
+        }
+        let shardSpec: (index: Int, count: Int)?
+        do { shardSpec = try shard.map(Self.parseShard) } catch { Self.fail("\(error)", status: 2) }
+
         let catalog = PredictorCatalog()
         let loaded: ExperimentManifest
         do { loaded = try ManifestLoader(predictors: catalog).load(path: manifest) } catch {
@@ -42,42 +51,57 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let plan = RunPlan(manifest: loaded)
-        let shardSpec = try shard.map(Self.parseShard)
         if check {
             let mine = shardSpec.map { plan.shard(index: $0.index, count: $0.count) } ?? plan.runs
             print("\(manifest): valid; \(plan.runs.count) runs\(shardSpec == nil ? "" : ", \(mine.count) in this shard")")
             for run in mine { print(run.id) }
             return
         }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        let folder = out ?? "out/" + loaded.name
+        // The manifest's name is made file-name safe, so the default folder stays inside out/.
+        let folder = out ?? "out/" + SafeName.slug(loaded.name)
         var runner = ExperimentRunner(plan: plan, predictors: catalog, backend: EngineBackend(), output: folder)
         if let jobs { runner.jobs = jobs }
-        if resume && fresh { throw ValidationError("--resume and --fresh exclude each other") }
         runner.resume = resume
         runner.fresh = fresh
         runner.shard = shardSpec
         runner.showProgress = isatty(2) != 0
         let summary: ExperimentRunner.Summary
-        do { summary = try runner.run() } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
+        do { summary = try runner.run() } catch { Self.fail("\(error)", status: 1) }
         var line = "\(summary.completed) run(s) done"
         if summary.alreadyDone > 0 { line += ", \(summary.alreadyDone) already finished" }
         line += " in \(String(format: "%.1f", summary.wallSeconds)) s; report: \(folder)/report.md"
         print(line)
-        if !summary.failures.isEmpty {
-            for f in summary.failures { FileHandle.standardError.write(Data("failed: \(f.run): \(f.error)\n".utf8)) }
-            FileHandle.standardError.write(Data("\(summary.failures.count) run(s) failed; fix the cause and re-run with --resume\n".utf8))
-            throw ExitCode(1)
+        for f in summary.failures { Self.warn("failed: \(f.run): \(f.error)") }
+        // Lost results and unwritten outputs (a full disk causes both) make one line.
+        var lost: [String] = []
+        if !summary.notSaved.isEmpty {
+            lost.append("\(summary.notSavedError ?? "a write failed"); \(summary.notSaved.count) run(s) not saved: \(Self.list(summary.notSaved))")
         }
+        if let error = summary.outputError { lost.append(lost.isEmpty ? error : "outputs not written: \(error)") }
+        if !lost.isEmpty { Self.warn("error: " + lost.joined(separator: "; ") + "; fix the cause and re-run with --resume") }
+        if !summary.failures.isEmpty {
+            Self.warn("\(summary.failures.count) run(s) failed; fix the cause and re-run with --resume")
+        }
+        if !summary.succeeded { throw ExitCode(1) }
+    }
+
+    /// Up to twenty ids, then how many more.
+    static func list(_ ids: [String]) -> String {
+        ids.prefix(20).joined(separator: ", ") + (ids.count > 20 ? " and \(ids.count - 20) more" : "")
+    }
+
+    static func warn(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+
+    /// One line on stderr, then exit with `status` (2: usage or manifest, 1: the run).
+    static func fail(_ message: String, status: Int32) -> Never {
+        warn("error: " + message)
+        Foundation.exit(status)
     }
 
     static func parseShard(_ text: String) throws -> (index: Int, count: Int) {
         let parts = text.split(separator: "/")
         guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 0, i < n else {
-            throw ValidationError("--shard expects I/N with 0 <= I < N (e.g. 0/4), got '\(text)'")
+            throw RunnerError.output("--shard expects I/N with 0 <= I < N (e.g. 0/4), got '\(text)'")
         }
         return (i, n)
     }

@@ -47,10 +47,11 @@ def predictors(space: str, ctx: Context, rng: random.Random) -> tuple[list[str],
     return args, files
 
 
-def mutate_arch(arch: dict, rng: random.Random) -> tuple[object, str]:
-    """One change to a net setting: a domain edge value (2 in 5) or a generic mutation."""
-    if rng.random() < 0.4:
-        key = rng.choice(list(EDGE))
+def mutate_arch(arch: object, rng: random.Random) -> tuple[object, str]:
+    """One change to a net setting: a domain edge value (2 in 5) or a generic mutation. (An earlier
+    mutation may have replaced the setting by anything.)"""
+    if isinstance(arch, dict) and rng.random() < 0.4:
+        key = rng.choice([k for k in EDGE if k == "r" or isinstance(arch.get(k), list) and arch[k]] or ["r"])
         value = rng.choice(EDGE[key])
         if key == "r":
             arch["r"] = value

@@ -32,7 +32,8 @@ def base_rows(ctx: Context, rng: random.Random, count: int) -> list[dict]:
 
 
 def mutate_rows(rows: list, rng: random.Random) -> str:
-    r = rng.random()
+    """One change to the rows, in place (an earlier one may have made a row anything)."""
+    r = rng.random() if all(isinstance(row, dict) for row in rows) else 1.0
     if r < 0.3:
         i = rng.randrange(len(rows))
         rows[i]["top1"] = rng.choice(TOP1)
@@ -48,7 +49,7 @@ def mutate_rows(rows: list, rng: random.Random) -> str:
                 row["top1"] = 75.0
         elif how in ("same-arch", "same-arch-constant"):
             for row in rows:
-                row.update({k: rows[0][k] for k in ("ks", "e", "d", "r")})
+                row.update({k: rows[0][k] for k in ("ks", "e", "d", "r") if k in rows[0]})
                 if how == "same-arch-constant":
                     row["top1"] = 75.0
         else:

@@ -4,7 +4,7 @@ Two bases: `experiments/quickstart.yaml` as committed, mutated line-wise on its 
 replaced by odd YAML scalars, lines deleted, duplicated or re-indented, anchors, aliases, tags and
 alias bombs inserted) and only validated (`--check`; a real quickstart run takes seconds); and a
 small generated manifest (one space, population 8, 3 generations), mutated on its structure and
-written out as YAML, half the time really run, so that names and paths such as `../../x` reach
+written out as YAML, half the time really run, so that names and paths such as `../../fz-escape` reach
 the code that writes the output folder."""
 from __future__ import annotations
 
@@ -20,13 +20,15 @@ WEIGHT = 2
 
 # YAML scalars for any value: numbers Yams reads specially, names that are paths, huge ranges.
 SCALARS = [".nan", ".inf", "-.inf", "~", "null", "1e400", "-5", "0", "-0", "0x7fffffffffffffff", "99999999999999999999",
-           "9223372036854775807", "1.5", "''", "'../../x'", "'../../../x'", "/tmp/ofasearch-fuzz-escape", "'a/b'", "'.'",
+           "9223372036854775807", "1.5", "''", "'../../fz-escape'", "'../../../fz-escape'", "/tmp/fz-escape4", "'a/b'", "'.'",
            "'..'", "'" + "x" * 300 + "'", "\"nul\\0byte\"", "\"line\\nbreak\"", "yes", "no", "'0..9999999999999'",
            "'5..0'", "'0..-1'", "!!binary aGk=", "!!float 1", "!!int '3'", "!!str 3", "[]", "{}", "[[]]", "*nope",
            "300M", "1.2G", "-300M", "1e9999M", "nanM", "0M", "2020-01-01", "0o17", "+1", "'shared:../../../etc'",
            "shared:", "/etc/passwd", "/dev/zero", "'C:\\x'", "!!python/object:os.system 'echo x'", "[1, [2, [3]]]",
            "{a: {b: {c: 1}}}", "&a [*a]"]
-NAMES = ["../../x", "../../../x", "../../../../x", "../../../../../../../../tmp/ofasearch-fuzz-escape2", "/tmp/ofasearch-fuzz-escape", "a/b", "", ".", "..", "x" * 300, "x" * 5000, "nul\u0000",
+# Escaping names end in "fz-escape" (long enough to be told apart from other processes' files).
+NAMES = ["../../fz-escape", "../../../fz-escape", "../../../../fz-escape", "../../../../../../../../tmp/fz-escape2",
+         "/tmp/fz-escape3", "a/b", "", ".", "..", "x" * 300, "x" * 5000, "nul\u0000",
          "a\nb", "with space", "ü", "-", "__", "CON", "runs", "report.md"]
 BOMB_LEVELS = 9
 
@@ -111,14 +113,16 @@ def _named(path: tuple) -> bool:
 def mutate_manifest(m: dict, rng: random.Random, cheap: bool) -> tuple[object, str]:
     """One structural mutation. `cheap` (real runs) avoids huge counts that would only make the
     run slow, keeping names, paths, targets and structure."""
+    if not isinstance(m, dict):
+        return mutate_tree(m, rng)   # an earlier mutation replaced the whole manifest
     r = rng.random()
     if r < 0.35:
-        paths = [p for p in all_paths(m) if p and p[-1] == "name"]
+        paths = [p for p in all_paths(m) if p and p[-1] == "name"] or [("name",)]
         p = rng.choice(paths)
         value = rng.choice(NAMES)
         return set_at(m, p, value), f"{path_text(p)} = {json.dumps(value)[:40]}"
     if r < 0.55:
-        paths = [p for p in all_paths(m) if _named(p)]
+        paths = [p for p in all_paths(m) if _named(p)] or [("name",)]
         p = rng.choice(paths)
         value = Raw(rng.choice(SCALARS if not cheap else [s for s in SCALARS if not re.fullmatch(r"[-+0-9x.e]+|'0\.\..*'", s)]))
         return set_at(m, p, value), f"{path_text(p)} = {value.text[:40]}"
@@ -219,10 +223,13 @@ def generate(rng: random.Random, ctx: Context, index: int) -> Case:
     if rng.random() < 0.15:
         data, note = mutate_bytes(data, rng)
         notes.append(note)
-    argv = ["run", "in/m.yaml", "--out", "out"] + ([] if real else ["--check"])
-    if real and rng.random() < 0.1:
+    # Without --out the output folder is out/<name>: the manifest's name becomes a path.
+    argv = ["run", "in/m.yaml"] + (["--out", "out"] if rng.random() < 0.8 else []) + ([] if real else ["--check"])
+    if "--out" not in argv:
+        notes.append("no --out")
+    elif real and rng.random() < 0.1:
         argv += rng.choice([["--jobs", "0"], ["--jobs", "-1"], ["--jobs", "2"], ["--shard", "1/0"], ["--shard", "0/2"],
                             ["--shard", "-1/2"], ["--fresh", "--resume"], ["--jobs", "9223372036854775807"]])
-        notes.append(" ".join(argv[4:]))
+        notes.append(" ".join(argv[-2:]))
     return Case(index, NAME, "; ".join(notes), argv, files=[InputFile("in/m.yaml", data)], links=links(ctx),
                 stdout_format="text", timeout=30)

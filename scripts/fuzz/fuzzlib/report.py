@@ -68,7 +68,7 @@ def slug(key: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", key).strip("-")[:80] or "x"
 
 
-COLUMNS = ["cases", "exit0", "error", "finding"] + CATEGORIES + ["multi-line error", "slow"]
+COLUMNS = ["cases", "exit0", "error", "finding"] + CATEGORIES + ["multi-line error", "slow", "generator-error"]
 
 
 def markdown(t: Tally, meta: dict) -> str:
@@ -83,7 +83,9 @@ def markdown(t: Tally, meta: dict) -> str:
         lines.append(f"| {corpus} | " + " | ".join(f"{c[k]:,}" for k in COLUMNS) + " |")
     lines.append("| **all** | " + " | ".join(f"**{total[k]:,}**" for k in COLUMNS) + " |")
     lines += ["", "exit0: exit status 0, output checked; error: non-zero exit with a readable message; finding: a case "
-              "with at least one finding (the category columns count findings, a case may have several).", ""]
+              "with at least one finding (the category columns count findings, a case may have several); slow: timed out "
+              "once, finished with three times the timeout; generator-error: the fuzzer failed to build the case (a fuzzer "
+              "bug, see cases.jsonl).", ""]
     if t.distinct:
         lines += ["## Distinct findings", "", "| category | corpus | command | cases | example | reproducer |", "|---|---|---|---:|---|---|"]
         for d in sorted(t.distinct.values(), key=lambda d: (CATEGORIES.index(d.category) if d.category in CATEGORIES else 99, -d.count)):

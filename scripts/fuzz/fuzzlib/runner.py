@@ -156,8 +156,9 @@ def outside_snapshot(cfg: Config) -> dict[Path, set[str]]:
 
 
 def written_outside(cfg: Config, case: Case, before_in: dict, after_in: dict,
-                    before_out: dict[Path, set[str]], after_out: dict[Path, set[str]]) -> list[Finding]:
-    found = []
+                    before_out: dict[Path, set[str]], after_out: dict[Path, set[str]]) -> tuple[list[Finding], list[Path]]:
+    """(findings, the new entries outside the case folder that the run made)."""
+    found, escaped = [], []
     # Created, changed or removed ("home" itself changes with anything written under it).
     changed = sorted(p for p in set(after_in) | set(before_in) if before_in.get(p) != after_in.get(p) and p != "home")
     if changed:
@@ -174,13 +175,29 @@ def written_outside(cfg: Config, case: Case, before_in: dict, after_in: dict,
         if new:
             found.append(Finding("wrote-outside", f"new in {root}: " + ", ".join(new[:5]),
                                  f"wrote-outside|{case.command}|{root.name or '/'}:{oracle.normalize(','.join(new[:3]))}"))
-    return found
+            escaped += [root / n for n in new]
+    return found, escaped
+
+
+def collect(escaped: list[Path], d: Path) -> None:
+    """Moves what a run wrote outside its folder into the case's `escaped/`: the evidence goes
+    with the reproducer, and the next case that writes the same name is seen writing it."""
+    for path in escaped:
+        dest = d / "escaped" / str(path.parent).strip("/").replace("/", "_") / path.name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.move(str(path), dest)
+        except OSError:
+            pass
 
 
 # --- one case ----------------------------------------------------------------------------------
 
 def run_case(cfg: Config, index: int) -> Outcome:
-    case = make_case(cfg, index)
+    try:
+        case = make_case(cfg, index)
+    except Exception as e:   # a bug in a mutator must not end a long run: counted, shown in the summary
+        return Outcome(index, "(generator)", "", f"{type(e).__name__}: {e}"[:300], None, 0.0, "generator-error")
     d = cfg.cases / f"c{index:07d}"
     prepare(case, d)
     before_in, before_out = inside_snapshot(d), outside_snapshot(cfg)
@@ -206,7 +223,9 @@ def run_case(cfg: Config, index: int) -> Outcome:
     else:
         errors, multiline = oracle.check_error(err, case.command)
         findings += errors
-    findings += written_outside(cfg, case, before_in, after_in, before_out, after_out)
+    outside, escaped = written_outside(cfg, case, before_in, after_in, before_out, after_out)
+    findings += outside
+    collect(escaped, d)
     first = next((l for l in err.decode("utf-8", "replace").splitlines() if l.strip()), "")
     outcome = Outcome(index, case.corpus, case.command, case.mutation, code, round(seconds, 3),
                       "finding" if findings else ("exit0" if code == 0 else "error"), findings, multiline, slow,

@@ -200,9 +200,11 @@ def signal_finding(returncode: int, stderr: bytes, command: str) -> Finding:
         name = f"signal {-returncode}"
     lines = [l.strip(" *") for l in stderr.decode("utf-8", "replace").splitlines() if l.strip()]
     cause = next((l for l in lines if CRASH_LINE.search(l)), lines[-1] if lines else "")
-    frame = next((m for m in map(FRAME.search, lines) if m), None)
-    if frame:
-        where = f"{frame.group(1)} ({frame.group(2).rsplit('/', 1)[-1]}:{frame.group(3)})"
+    # The innermost frame and its caller: a shared helper (a JSON accessor) crashes for several callers.
+    frames = [m for m in map(FRAME.search, lines) if m][:2]
+    if frames:
+        where = " < ".join(f"{re.sub(r' [+] [0-9]+$', '', f.group(1))} ({f.group(2).rsplit('/', 1)[-1]}:{f.group(3)})"
+                           for f in frames)
     else:
         other = next((m for m in map(ANY_FRAME.search, lines) if m), None)
         where = f"{other.group(1)} in {other.group(2)}" if other else "no frame"

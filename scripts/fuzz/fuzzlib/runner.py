@@ -32,6 +32,7 @@ CASE_DIR = re.compile(r"^c\d{7}$")
 MEMORY_LIMIT = 4 << 30     # address space: an alias bomb or a runaway allocation fails, not the machine
 FILE_LIMIT = 1 << 30       # largest file a run may write
 HANG_CONFIRM = 3.0         # a timed-out case is run again with this many times the timeout
+ESCAPE_MARKER = "fz-escape"  # in every path a corpus aims outside the case (manifest names, ...)
 
 
 @dataclass(frozen=True)
@@ -164,14 +165,14 @@ def written_outside(cfg: Config, case: Case, before_in: dict, after_in: dict,
     if changed:
         found.append(Finding("wrote-outside", "in the case folder, outside out/: " + ", ".join(changed[:5]),
                              f"wrote-outside|{case.command}|case:{oracle.normalize(','.join(changed[:3]))}"))
-    # Machine-wide folders also change under other processes (builds write to /tmp): there, only
-    # a new name that also appears in the case's own input counts.
-    evidence = b"\n".join([f.data for f in case.files] + [case.stdin, " ".join(case.argv).encode()])
+    # Machine-wide folders also change under other processes (builds and people write to /tmp):
+    # there only names carrying the marker every escaping path of the corpora ends in count (and
+    # only those are moved away). The fuzzer's own folders count whatever the name.
     private = {cfg.cases, cfg.work}
     for root, names in after_out.items():
         new = sorted(names - before_out.get(root, set()))
         if root not in private:
-            new = [n for n in new if len(n) >= 3 and n.encode() in evidence]
+            new = [n for n in new if ESCAPE_MARKER in n]
         if new:
             found.append(Finding("wrote-outside", f"new in {root}: " + ", ".join(new[:5]),
                                  f"wrote-outside|{case.command}|{root.name or '/'}:{oracle.normalize(','.join(new[:3]))}"))

@@ -81,7 +81,10 @@ NASTY_OTHER: list[Any] = [
 
 
 def nasty_value(rng: random.Random, numeric_bias: float = 0.7) -> Any:
-    """A value to put where a field's value was: mostly numbers, sometimes anything."""
+    """A value to put where a field's value was: null one time in ten (the commonest hand edit
+    and an easy force-unwrap), else mostly numbers, sometimes anything."""
+    if rng.random() < 0.1:
+        return None
     return rng.choice(NASTY_NUMBERS if rng.random() < numeric_bias else NASTY_OTHER)
 
 

@@ -9,7 +9,7 @@ OUT ?= out/quickstart
 # two cores contend.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: deps build run test bench predictors clean
+.PHONY: deps build run test bench predictors clean fuzz
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -37,6 +37,19 @@ bench: deps
 
 predictors: build
 	./scripts/train-predictors.sh
+
+# Input fuzzing (docs/fuzz.md): seeded, bounded by FUZZ_SECONDS or FUZZ_CASES, whichever comes
+# first; not part of `make test`. Reproducers and summary.md go to FUZZ_OUT.
+FUZZ_SEED ?= 1
+FUZZ_CASES ?= 100000
+FUZZ_SECONDS ?= 600
+FUZZ_JOBS ?= 1
+FUZZ_OUT ?= out/fuzz
+
+fuzz: deps
+	$(SWIFT) build -c release --product ofasearch
+	python3 scripts/fuzz/fuzz.py --binary $(BIN) --seed $(FUZZ_SEED) --cases $(FUZZ_CASES) \
+	  --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS) --out $(FUZZ_OUT)
 
 clean:
 	rm -rf .build out

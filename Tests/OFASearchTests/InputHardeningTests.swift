@@ -228,6 +228,31 @@ import Testing
         }
     }
 
+    /// A damaged tree whose file carries an updated checksum made XGBoost read out of bounds.
+    @Test func damagedTreesAreRefusedEvenWithAnUpdatedChecksum() throws {
+        let dir = try Self.copyOfCommittedModel("trees")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let booster = try Booster(contentsOf: dir + "/model.ubj")
+        var json = String(decoding: try booster.serialized(.json), as: UTF8.self)
+        // The first tree's root splits on feature 10⁷ (of 68).
+        let key = #""split_indices":["#
+        let start = try #require(json.range(of: key))
+        let end = try #require(json[start.upperBound...].firstIndex(of: ","))
+        json.replaceSubrange(start.upperBound..<end, with: "10000000")
+        let damaged = try Booster(modelData: Data(json.utf8))
+        try FileManager.default.removeItem(atPath: dir + "/model.ubj")
+        _ = try XGBoostModel.write(booster: damaged, provenance: try XGBoostModel(directory: TestData.packageRoot + "/predictors/ofa-mbv3-w1.0-top1").provenance, to: dir)
+        #expect { _ = try XGBoostModel(directory: dir) } throws: { error in
+            "\(error)".contains("trees are damaged") && "\(error)".contains("splits on feature 10000000; the model has 68")
+        }
+    }
+
+    @Test func libraryMessagesAndQuotedInputStayOneReadableLine() {
+        #expect(XGBoostLibrary.firstLine("[16:19:15] ./src/common/json.cc:407: Expecting: \"L\", got: \"{\"\nStack trace:\n  [bt] (0)") == "Expecting: \"L\", got: \"{\"")
+        #expect(XGBoostLibrary.firstLine("plain message") == "plain message")
+        #expect("a\u{0}b\u{1b}[2Jc".printable == "a\\u{0}b\\u{1b}[2Jc")
+    }
+
     @Test(arguments: ["-40.0", "1e306", "\"nan\""])
     func tamperedTargetTransformIsRefused(offset: String) throws {
         let dir = try Self.copyOfCommittedModel("offset")

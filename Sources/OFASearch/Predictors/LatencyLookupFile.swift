@@ -104,6 +104,17 @@ public struct LatencyLookupFile: Sendable {
 
 extension StringProtocol {
     /// The text as quoted in an error: at most 80 characters (a JSON file given as a table is
-    /// one line of megabytes).
-    var excerpt: String { count <= 80 ? String(self) : String(prefix(77)) + "..." }
+    /// one line of megabytes), control characters escaped.
+    var excerpt: String { (count <= 80 ? String(self) : String(prefix(77)) + "...").printable }
+
+    /// The text with control characters (a NUL, an escape sequence, a stray carriage return)
+    /// written as `\u{…}`, so an error line quoting input stays one readable line.
+    public var printable: String {
+        guard unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return String(self) }
+        var out = ""
+        for u in unicodeScalars {
+            if u.value < 0x20 || (0x7F...0x9F).contains(u.value) { out += "\\u{\(String(u.value, radix: 16))}" } else { out.unicodeScalars.append(u) }
+        }
+        return out
+    }
 }

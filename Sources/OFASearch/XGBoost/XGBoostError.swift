@@ -39,8 +39,20 @@ public enum XGBoostLibrary {
     /// Runs a C API call and turns a non-zero status into ``XGBoostError/library(call:message:)``
     /// with the calling thread's last error message.
     /// XGBoost appends a native stack trace to its messages; an error is one line for the user.
+    /// Its time stamp and source position (`[16:19:15] ./src/common/json.cc:407: `) are left out:
+    /// they change between runs and tell the user nothing.
     static func firstLine(_ message: String) -> String {
-        message.split(whereSeparator: \.isNewline).first.map(String.init) ?? message
+        var line = Substring(message.split(whereSeparator: \.isNewline).first ?? Substring(message))
+        if line.hasPrefix("["), let close = line.firstIndex(of: "]") {
+            line = line[line.index(after: close)...].drop { $0 == " " }
+            // "./src/common/json.cc:407: " or "/path/file.h:12: "
+            if let colon = line.firstIndex(of: ":"), line[..<colon].contains("."),
+               let next = line[line.index(after: colon)...].firstIndex(of: ":"),
+               line[line.index(after: colon)..<next].allSatisfy(\.isNumber) {
+                line = line[line.index(after: next)...].drop { $0 == " " }
+            }
+        }
+        return String(line).printable
     }
 
     @inline(__always)

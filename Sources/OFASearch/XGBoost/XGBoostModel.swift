@@ -59,6 +59,7 @@ public final class XGBoostModel: Sendable {
         guard boosterFeatures == encoding.count else {
             throw .model(path: location, reason: "the model file reads \(boosterFeatures) features but encoding \(encoding.name) has \(encoding.count)")
         }
+        try TreeCheck.verify(booster, features: boosterFeatures, location: location)
         guard !provenance.resolutions.isEmpty, provenance.resolutions == provenance.resolutions.sorted() else {
             throw .model(path: location, reason: "resolutions must be a non-empty ascending list")
         }

@@ -11,11 +11,16 @@ import Foundation
 public enum PredictorLoader {
     /// An accuracy predictor: a JSON file with `layers` is OFA's tutorial MLP; a directory with
     /// `provenance.json` is an XGBoost model (``XGBoostAccuracyPredictor``), which must have been
-    /// trained in `space` when one is given.
+    /// trained in `space` when one is given; a yaml file with `kind: command` is an external
+    /// evaluator (``EvaluatorAccuracyPredictor``).
     public static func accuracy(path: String, space: (any SearchSpace)? = nil) throws -> any AccuracyPredictor {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw PredictorError.unreadable(path: path, reason: "no such file or directory")
+        }
+        if !isDirectory.boolValue, EvaluatorSpec.looksLikeSpec(path) {
+            guard let space else { throw PredictorError.unsupported("an evaluator (\(path)) needs a space to measure in") }
+            return try EvaluatorAccuracyPredictor(spec: try EvaluatorSpec(contentsOf: path), space: space)
         }
         if isDirectory.boolValue {
             guard FileManager.default.fileExists(atPath: path + "/" + XGBoostModel.provenanceFileName) else {
@@ -33,9 +38,13 @@ public enum PredictorLoader {
         throw PredictorError.malformed(path: path, reason: "not a known accuracy predictor (expected OFA's MLP json with a 'layers' key)")
     }
 
-    /// A latency look-up table: OFA's per-resolution directory or nsganetv2's single yaml file.
+    /// A latency look-up table (OFA's per-resolution directory or nsganetv2's single yaml file),
+    /// or an external evaluator's spec (a yaml file with `kind: command`).
     public static func latency(path: String, space: any SearchSpace) throws -> any EfficiencyPredictor {
-        try LatencyTable(contentsOf: path, for: space)
+        if EvaluatorSpec.looksLikeSpec(path) {
+            return try EvaluatorLatencyPredictor(spec: try EvaluatorSpec(contentsOf: path), space: space)
+        }
+        return try LatencyTable(contentsOf: path, for: space)
     }
 
     /// The analytic MACs counter for the space's network width.

@@ -65,7 +65,7 @@ struct PredictCommand: ParsableCommand {
 
         // Load predictors before reading input, so a bad predictor path fails fast.
         let mlp = try accuracy.map { try PredictorLoader.accuracy(path: $0, space: space) }
-        let table = try latency.map { try LatencyTable(contentsOf: $0, for: space) }
+        let table = try latency.map { try PredictorLoader.latency(path: $0, space: space) }
         let counter = MACsPredictor(width: space.width)
 
         var reader = try openInput()

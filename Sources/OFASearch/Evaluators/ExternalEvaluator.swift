@@ -1,0 +1,151 @@
+import Foundation
+import Synchronization
+
+/// An evaluator program the user runs (their validation script, their device's runtime), started
+/// once as a worker and asked for measurements in batches over JSON Lines; see
+/// `docs/evaluators.md` for the protocol.
+///
+/// Every answer is checked (finite, within the metric's range, the request's id and count). A
+/// worker that crashes or hangs is restarted up to the spec's `restarts` times and the request
+/// sent again; one that breaks the protocol, answers an architecture with an error, or gives an
+/// impossible value stops the caller with one error naming the evaluator and the architecture.
+/// Calls are serialized (one worker, one request at a time), so it can be shared by threads.
+///
+/// ```swift
+/// let ort = try ExternalEvaluator(spec: try EvaluatorSpec(contentsOf: "ort.yaml"))
+/// let ms = try ort.measure([arch], space: "ofa-mbv3-w1.0")   // [EvaluatorMeasurement]
+/// ```
+public final class ExternalEvaluator: Sendable {
+    public let spec: EvaluatorSpec
+    public let identity: EvaluatorIdentity
+    private let state: Mutex<State>
+
+    private struct State: ~Copyable {
+        var worker: EvaluatorWorker?
+        var nextID = 1
+        var restartsLeft: Int
+        /// Requests answered, for counts in reports.
+        var requests = 0
+    }
+
+    public init(spec: EvaluatorSpec) throws(EvaluatorError) {
+        self.spec = spec
+        let (worker, identity) = try Self.start(spec)
+        self.identity = identity
+        state = Mutex(State(worker: worker, restartsLeft: spec.restarts))
+    }
+
+    deinit { state.withLock { $0.worker?.stop() } }
+
+    /// Measurements of `archs`, in order, in requests of at most `batch_size` architectures.
+    public func measure(_ archs: [Architecture], space: String) throws(EvaluatorError) -> [EvaluatorMeasurement] {
+        var out: [EvaluatorMeasurement] = []
+        out.reserveCapacity(archs.count)
+        var start = 0
+        while start < archs.count {
+            let batch = Array(archs[start..<min(archs.count, start + spec.batchSize)])
+            out += try state.withLock { state throws(EvaluatorError) in try request(batch, space: space, state: &state) }
+            start += batch.count
+        }
+        return out
+    }
+
+    /// Requests made so far.
+    public var requestCount: Int { state.withLock { $0.requests } }
+
+    private func request(_ archs: [Architecture], space: String, state: inout State) throws(EvaluatorError) -> [EvaluatorMeasurement] {
+        while true {
+            let worker: EvaluatorWorker
+            if let w = state.worker, w.isRunning { worker = w } else { worker = try restart(&state, reason: "it was not running") }
+            let id = state.nextID
+            state.nextID += 1
+            let message = JSONValue.object([("id", .int(id)), ("space", .string(space)), ("archs", .array(archs.map(\.json)))]).rendered()
+            let answer: String?
+            if worker.send(message) {
+                do { answer = try worker.readLine(until: .now + .milliseconds(Int64(spec.timeoutSeconds * 1000))) } catch {
+                    worker.stop()
+                    try retryOrFail(&state, worker: worker, reason: "no answer to request \(id) (\(archs.count) architectures) within \(PredictionCheck.format(spec.timeoutSeconds)) s")
+                    continue
+                }
+            } else {
+                answer = nil
+            }
+            guard let answer else {
+                worker.stop()
+                try retryOrFail(&state, worker: worker, reason: "the worker ended (\(worker.exitDescription)) during request \(id)")
+                continue
+            }
+            state.requests += 1
+            return try parse(answer, id: id, archs: archs, worker: worker)
+        }
+    }
+
+    private func retryOrFail(_ state: inout State, worker: EvaluatorWorker, reason: String) throws(EvaluatorError) {
+        guard state.restartsLeft > 0 else {
+            throw .worker(evaluator: spec.path, reason: reason + "; gave up after \(spec.restarts) restart\(spec.restarts == 1 ? "" : "s")", stderr: worker.tail)
+        }
+        state.restartsLeft -= 1
+        state.worker = nil
+    }
+
+    private func restart(_ state: inout State, reason: String) throws(EvaluatorError) -> EvaluatorWorker {
+        let (worker, identity) = try Self.start(spec)
+        guard identity == self.identity else {
+            worker.stop()
+            throw .worker(evaluator: spec.path, reason: "restarted as \(identity.label), not \(self.identity.label) as before", stderr: [])
+        }
+        state.worker = worker
+        return worker
+    }
+
+    private static func start(_ spec: EvaluatorSpec) throws(EvaluatorError) -> (EvaluatorWorker, EvaluatorIdentity) {
+        let worker = try EvaluatorWorker(spec: spec)
+        let line: String?
+        do { line = try worker.readLine(until: .now + .milliseconds(Int64(spec.startupTimeoutSeconds * 1000))) } catch {
+            worker.stop()
+            throw .worker(evaluator: spec.path, reason: "no handshake within \(PredictionCheck.format(spec.startupTimeoutSeconds)) s", stderr: worker.tail)
+        }
+        guard let line else {
+            worker.stop()
+            throw .worker(evaluator: spec.path, reason: "the worker ended (\(worker.exitDescription)) before its handshake", stderr: worker.tail)
+        }
+        do {
+            return (worker, try EvaluatorIdentity(hello: try JSONCObject(parsing: line)))
+        } catch {
+            worker.stop()
+            throw .worker(evaluator: spec.path, reason: "bad handshake: \(error)", stderr: worker.tail)
+        }
+    }
+
+    /// Reads a reply: `{"id": N, "results": [{"value": v, "spread": s, "repeats": k} | {"error": "..."}, ...]}`.
+    private func parse(_ line: String, id: Int, archs: [Architecture], worker: EvaluatorWorker) throws(EvaluatorError) -> [EvaluatorMeasurement] {
+        func broken(_ why: String) -> EvaluatorError {
+            .worker(evaluator: spec.path, reason: "reply to request \(id) \(why)", stderr: worker.tail)
+        }
+        let reply: JSONCObject
+        do { reply = try JSONCObject(parsing: line) } catch { throw broken("is not JSON (\(error))") }
+        guard reply.isObject, let got = reply["id"]?.intValue else { throw broken("has no integer 'id'") }
+        guard got == id else { throw broken("carries id \(got)") }
+        guard let results = reply["results"], results.isArray else { throw broken("has no 'results' list") }
+        guard results.count == archs.count else { throw broken("has \(results.count) results for \(archs.count) architectures") }
+        var out: [EvaluatorMeasurement] = []
+        for (i, arch) in archs.enumerated() {
+            guard let r = results[i], r.isObject else { throw broken("result \(i) is not an object") }
+            if let message = r["error"] {
+                throw .measurement(evaluator: spec.path, arch: arch.description, reason: "it reported an error: \(message.stringValue ?? message.jsonString)")
+            }
+            guard let value = r["value"]?.doubleValue else { throw broken("result \(i) has no finite 'value'") }
+            let range: ClosedRange<Double> = identity.metric == .accuracy ? 0...1 : EfficiencyMetric.latency.plausibleRange
+            guard range.contains(value), identity.metric == .accuracy || value > 0 else {
+                throw .measurement(evaluator: spec.path, arch: arch.description,
+                                   reason: "\(identity.metric.rawValue) \(value) is impossible; expected \(identity.metric == .accuracy ? "a top-1 fraction in [0, 1]" : "a positive latency in ms")")
+            }
+            let spread = r["spread"]?.doubleValue
+            if let spread, spread < 0 { throw broken("result \(i) has a negative spread") }
+            let repeats = r["repeats"]?.intValue
+            if let repeats, repeats < 1 { throw broken("result \(i) has repeats < 1") }
+            out.append(EvaluatorMeasurement(value: value, spread: spread, repeats: repeats))
+        }
+        return out
+    }
+}

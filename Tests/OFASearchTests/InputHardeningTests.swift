@@ -243,8 +243,19 @@ import Testing
         try FileManager.default.removeItem(atPath: dir + "/model.ubj")
         _ = try XGBoostModel.write(booster: damaged, provenance: try XGBoostModel(directory: TestData.packageRoot + "/predictors/ofa-mbv3-w1.0-top1").provenance, to: dir)
         #expect { _ = try XGBoostModel(directory: dir) } throws: { error in
-            "\(error)".contains("trees are damaged") && "\(error)".contains("splits on feature 10000000; the model has 68")
+            "\(error)".contains("the model file is damaged") && "\(error)".contains("splits on feature 10000000; the model has 68")
         }
+    }
+
+    /// A UBJSON file whose lengths run past its end (XGBoost's reader crashed in memmove).
+    @Test func truncatedOrInconsistentModelFilesAreRefusedBeforeXGBoostReadsThem() throws {
+        let good = try Data(contentsOf: URL(fileURLWithPath: TestData.packageRoot + "/predictors/ofa-mbv3-w1.0-top1/model.ubj"))
+        #expect(throws: Never.self) { _ = try ModelDocument(ubjson: good) }
+        #expect { _ = try ModelDocument(ubjson: good.prefix(good.count / 2)) } throws: { "\($0)".contains("past the end") || "\($0)".contains("end of file") || "\($0)".contains("cannot fit") }
+        var long = good
+        // The first key's length (an int64 after "{L") made huge.
+        long[2] = 0x7F
+        #expect { _ = try ModelDocument(ubjson: long) } throws: { "\($0)".contains("cannot fit") }
     }
 
     @Test func libraryMessagesAndQuotedInputStayOneReadableLine() {

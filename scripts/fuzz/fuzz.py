@@ -63,6 +63,8 @@ def main() -> int:
     ap.add_argument("--corpus", action="append", help="only these corpora (repeatable)")
     ap.add_argument("--keep", type=int, default=3, help="reproducers kept per distinct finding")
     ap.add_argument("--timeout-scale", type=float, default=1.0, help="multiply every case's timeout")
+    ap.add_argument("--no-fork-server", action="store_true",
+                    help="start the binary for every case instead of forking a loaded one (slower; the same oracle)")
     args = ap.parse_args()
 
     binary = Path(args.binary).resolve()
@@ -86,7 +88,8 @@ def main() -> int:
     pending.mkdir(parents=True)
     work = Path(tempfile.mkdtemp(prefix="ofasearch-fuzz-"))
     (work / "cases").mkdir()
-    cfg = runner.Config(binary, args.seed, work, pending, ctx, tuple(corpora), args.timeout_scale)
+    cfg = runner.Config(binary, args.seed, work, pending, ctx, tuple(corpora), args.timeout_scale,
+                        fork_server=not args.no_fork_server)
     originals = [REPO / "predictors", REPO / "experiments"] + ([ctx.shared] if ctx.shared else [])
     before = fingerprint(originals)
 

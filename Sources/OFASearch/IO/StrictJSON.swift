@@ -74,7 +74,7 @@ public enum StrictJSON {
             case 0:
                 return (i, "a NUL byte")
             default:
-                return (i, c < 0x80 ? "unexpected character '\(Character(Unicode.Scalar(c)))'" : "unexpected non-ASCII character outside a string")
+                return (i, c < 0x80 ? "unexpected character '\(String(Character(Unicode.Scalar(c))).printable)'" : "unexpected non-ASCII character outside a string")
             }
         }
         return nil

@@ -59,7 +59,6 @@ public final class XGBoostModel: Sendable {
         guard boosterFeatures == encoding.count else {
             throw .model(path: location, reason: "the model file reads \(boosterFeatures) features but encoding \(encoding.name) has \(encoding.count)")
         }
-        try TreeCheck.verify(booster, features: boosterFeatures, location: location)
         guard !provenance.resolutions.isEmpty, provenance.resolutions == provenance.resolutions.sorted() else {
             throw .model(path: location, reason: "resolutions must be a non-empty ascending list")
         }
@@ -127,6 +126,19 @@ public final class XGBoostModel: Sendable {
                 ? "the provenance records no model_sha256 to verify the model file against"
                 : "sha256 is \(digest.prefix(16))…, but the provenance records \(provenance.modelSHA256.prefix(16))…: the file is corrupt or was replaced (retrain, or restore it)")
         }
+        // Read and checked by ofasearch before XGBoost, whose readers trust what they read.
+        let document: ModelDocument
+        do {
+            if Booster.Format(path: provenance.modelFile) == .json {
+                guard let text = String(data: modelData, encoding: .utf8) else { throw ModelDocument.Malformed(offset: 0, reason: "not UTF-8 text") }
+                document = try ModelDocument(json: try JSONCObject(parsing: text))
+            } else {
+                document = try ModelDocument(ubjson: modelData)
+            }
+        } catch {
+            throw .model(path: modelPath, reason: "the model file is damaged: \(error)")
+        }
+        try TreeCheck.verify(document, features: provenance.featureCount, location: modelPath)
         let booster: Booster
         do { booster = try Booster(modelData: modelData, threads: options.threads) } catch .library(_, let message) {
             throw .model(path: modelPath, reason: "not a model XGBoost can load (\(message))")

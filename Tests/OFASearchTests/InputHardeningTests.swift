@@ -314,3 +314,17 @@ import Testing
         try Self.expectOneLineError(["predictor", "eval", "--model", model, "--data", "/dev/zero"], contains: ["/dev/zero", "device"])
     }
 }
+
+/// `search` and `predict` say when a latency table was profiled on another CPU (once, stderr).
+@Suite struct ForeignTableWarningTests {
+    @Test(.enabled(if: PredictCommandTests.executable != nil, PredictCommandTests.skipReason))
+    func predictWarnsOnceAboutATableFromAnotherCPU() throws {
+        let table = TestData.packageRoot + "/predictors/cpu-lut-w1.0"
+        let (status, out, err) = try PredictCommandTests.run(["predict", "--space", "ofa-mbv3-w1.0", "--latency", table],
+                                                             stdin: InputHardeningTests.arch + "\n" + InputHardeningTests.arch + "\n")
+        #expect(status == 0 && out.split(separator: "\n").count == 2)
+        let foreign = ProfiledLatencyTable.foreignOrigin(path: table) != nil
+        #expect(err.split(separator: "\n").count == (foreign ? 1 : 0), "\(err)")
+        if foreign { #expect(err.hasPrefix("warning: latency table") && err.contains("was profiled on another CPU")) }
+    }
+}

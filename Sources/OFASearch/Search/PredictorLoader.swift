@@ -44,7 +44,10 @@ public enum PredictorLoader {
         if EvaluatorSpec.looksLikeSpec(path) {
             return try EvaluatorLatencyPredictor(spec: try EvaluatorSpec(contentsOf: path), space: space)
         }
-        return try LatencyTable(contentsOf: path, for: space)
+        let table = try LatencyTable(contentsOf: path, for: space)
+        // A table profiled on another CPU is that CPU's latency: say so once (stderr).
+        _ = ProfiledLatencyTable.warnIfProfiledElsewhere(path: path)
+        return table
     }
 
     /// The analytic MACs counter for the space's network width.

@@ -57,6 +57,8 @@ public struct NSGA2Search: SearchStrategy {
     public var noveltyTries = 100
     /// Costs below this rank as equal to it (nil: none); the smallest target of a sweep.
     public var costFloor: Double?
+    /// With a cost floor: the most accurate members at or below it kept in every population.
+    public var floorReserve = 3
 
     public init(population: Int = 100, generations: Int = 500, mutationRatio: Double = 0.5, mutationProbability: Double = 0.1) {
         self.population = population
@@ -82,18 +84,36 @@ public struct NSGA2Search: SearchStrategy {
         var crowding: [Double]
 
         /// NSGA-II's survivor selection: the best `count` of `pool` by front, then crowding;
-        /// costs below `floor` count as `floor`.
-        init(selecting count: Int, from pool: [Candidate], floor: Double = -.infinity) {
+        /// costs below `floor` count as `floor`, and the `reserve` most accurate members at or
+        /// below it survive whatever their front (they tie on cost, so all but the best of them
+        /// are dominated, and the smallest target's answer would keep a single parent line).
+        init(selecting count: Int, from pool: [Candidate], floor: Double = -.infinity, reserve: Int = 0) {
             let points = pool.map { (cost: max($0.efficiency, floor), accuracy: $0.accuracy) }
+            let fronts = NonDominatedSorting.fronts(points)
+            var reserved = Set<Int>()
+            if reserve > 0, floor.isFinite {
+                let below = pool.indices.filter { pool[$0].efficiency <= floor }
+                    .sorted { pool[$0].accuracy != pool[$1].accuracy ? pool[$0].accuracy > pool[$1].accuracy : $0 < $1 }
+                reserved = Set(below.prefix(min(reserve, count)))
+            }
             var members: [Candidate] = [], rank: [Int] = [], crowding: [Double] = []
-            for (r, front) in NonDominatedSorting.fronts(points).enumerated() where members.count < count {
+            let open = count - reserved.count
+            var taken = 0, reservedLeft = reserved.count
+            for (r, front) in fronts.enumerated() {
+                if taken >= open && reservedLeft == 0 { break }
                 let d = NonDominatedSorting.crowding(points, front: front)
-                var order = Array(front.indices)
-                if members.count + front.count > count {
+                var order = front.indices.filter { !reserved.contains(front[$0]) }
+                if taken + order.count > open {
                     order.sort { d[$0] != d[$1] ? d[$0] > d[$1] : $0 < $1 }
-                    order = Array(order.prefix(count - members.count))
+                    order = Array(order.prefix(open - taken))
                 }
+                taken += order.count
                 for i in order { members.append(pool[front[i]]); rank.append(r); crowding.append(d[i]) }
+                // Reserved members follow their front's chosen ones, with their rank and crowding.
+                for i in front.indices where reserved.contains(front[i]) {
+                    members.append(pool[front[i]]); rank.append(r); crowding.append(d[i])
+                    reservedLeft -= 1
+                }
             }
             self.members = members
             self.rank = rank
@@ -142,10 +162,18 @@ public struct NSGA2Search: SearchStrategy {
                 archs.append(fit.arch); costs.append(fit.cost)
             }
         }
-        for a in archs { seen.insert(a) }
+        for i in archs.indices where !seen.insert(archs[i]) && eliminateDuplicates {
+            // A repeat in the first population (a spread member shrunk to the cheapest subnet,
+            // say) is replaced by a random sample not seen yet.
+            for _ in 0..<noveltyTries {
+                let s = try sampler.draw(using: &rng) { sampling.sample(in: space, using: &$0) }
+                archs[i] = s.arch; costs[i] = s.cost
+                if seen.insert(s.arch) { break }
+            }
+        }
         var tracker = ProgressTracker()
         var pool = try tracker.evaluate(archs, costs, evaluator: evaluator)
-        var ranked = Ranked(selecting: population, from: Self.distinct(pool), floor: floor)
+        var ranked = Ranked(selecting: population, from: Self.distinct(pool), floor: floor, reserve: floorReserve)
         tracker.record(generation: 0, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests)
 
         let mutants = Int((mutationRatio * Double(population)).rounded(.toNearestOrEven))
@@ -162,7 +190,7 @@ public struct NSGA2Search: SearchStrategy {
             }
             let children = try tracker.evaluate(archs, costs, evaluator: evaluator)
             pool = Self.distinct(ranked.members + children)
-            ranked = Ranked(selecting: population, from: pool, floor: floor)
+            ranked = Ranked(selecting: population, from: pool, floor: floor, reserve: floorReserve)
             generation += 1
             tracker.record(generation: generation, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests)
         }

@@ -9,10 +9,10 @@ struct MultiTargetOptions: ParsableArguments {
     @Option(help: "Multi-target sweep: \(MultiTargetSweep.Mode.allCases.map(\.rawValue).joined(separator: ", ")) (default: one independent search per target, as without this option). nsga2: one NSGA-II run under the largest target, --population P and --generations G (P × (G + 1) evaluations), each target answered from its front.")
     var multi: String?
 
-    @Option(help: "Sweep variant for bottom-up and top-down: paper (the paper's code, quirks included) or improved (default: improved; not used by independent and nsga2).")
+    @Option(help: "Sweep variant for bottom-up and top-down: paper (the paper's code, quirks included) or improved (not used by independent and nsga2).")
     var variant = "improved"
 
-    @Option(help: "Generations of each warm-started target (bottom-up, top-down only) (default: 100).")
+    @Option(help: "Generations of each warm-started target (bottom-up, top-down only).")
     var warmGenerations = 100
 
     @Option(help: "End a warm sweep's first, full search after this many generations without a better best; 0: never (default: 100 for improved, 0 for paper).")
@@ -24,13 +24,13 @@ struct MultiTargetOptions: ParsableArguments {
     @Option(help: "Share of the population kept as parents in warm stages (default: 0.5 for improved, --parent-ratio for paper).")
     var warmParentRatio: Double?
 
-    @Option(help: "NSGA-II's first population: stratified (the cheapest subnet, half of the others spread evenly over the costs from the smallest to the largest target, half random samples that fit) or random (the cheapest and P − 1 random samples, as before issue 16) (default: stratified).")
+    @Option(help: "NSGA-II's first population: stratified (the cheapest subnet, half of the others spread evenly over the costs from the smallest to the largest target, half random samples that fit) or random (the cheapest and P − 1 random samples, as before issue 16).")
     var nsga2Init = NSGA2Search.Initialization.stratified.rawValue
 
-    @Option(help: "NSGA-II children already evaluated in the run: drop (breed again, so every evaluation is a new subnet) or keep (as before issue 16) (default: drop).")
+    @Option(help: "NSGA-II children already evaluated in the run: drop (breed again, so every evaluation is a new subnet) or keep (as before issue 16).")
     var nsga2Duplicates = "drop"
 
-    @Option(help: "NSGA-II cost floor: smallest-target (costs below the smallest target rank as equal to it) or none (as before issue 16) (default: smallest-target).")
+    @Option(help: "NSGA-II cost floor: smallest-target (costs below the smallest target rank as equal to it) or none (as before issue 16).")
     var nsga2Floor = "smallest-target"
 
     func validate() throws {

@@ -28,31 +28,31 @@ struct SearchCommand: ParsableCommand {
             help: "Comma-separated budgets, in ms (or MACs with --macs); one result per budget.")
     var target: String
 
-    @Option(help: "Strategy: \(SearchStrategies.names.joined(separator: ", ")) (default: evolutionary; --multi needs evolutionary).")
+    @Option(help: "Strategy: \(SearchStrategies.names.joined(separator: ", ")) (--multi needs evolutionary).")
     var strategy = "evolutionary"
 
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Population size: evolutionary search and --multi's full searches; --multi nsga2's population; random search's default samples (default: 100; at most \(SearchSettings.maxPopulation)).")
+    @Option(help: "Population size: evolutionary search and --multi's full searches; --multi nsga2's population; random search's default samples (at most \(SearchSettings.maxPopulation)).")
     var population = 100
 
-    @Option(help: "Generations: evolutionary search and the first (full) search of --multi sweeps (warm stages: --warm-generations); --multi nsga2's generations, P × (G + 1) evaluations in all (default: 500, so 50,100 evaluations; at most \(SearchSettings.maxGenerations)). Ignored by exhaustive search.")
+    @Option(help: "Generations: evolutionary search and the first (full) search of --multi sweeps (warm stages: --warm-generations); --multi nsga2's generations, P × (G + 1) evaluations in all, 50,100 with the defaults (at most \(SearchSettings.maxGenerations)). Ignored by exhaustive search.")
     var generations = 500
 
-    @Option(help: "Share of the population kept as parents (evolutionary; not NSGA-II, whose parents are tournament winners) (default: 0.25).")
+    @Option(help: "Share of the population kept as parents (evolutionary; not NSGA-II, whose parents are tournament winners).")
     var parentRatio = 0.25
 
-    @Option(help: "Share of children made by mutation, the rest by crossover (evolutionary and NSGA-II) (default: 0.5).")
+    @Option(help: "Share of children made by mutation, the rest by crossover (evolutionary and NSGA-II).")
     var mutationRatio = 0.5
 
-    @Option(help: "Probability of resampling each choice in a mutation (evolutionary and NSGA-II) (default: 0.1).")
+    @Option(help: "Probability of resampling each choice in a mutation (evolutionary and NSGA-II).")
     var mutateProb = 0.1
 
     @Option(help: "Samples (random search only; default population × (generations + 1); at most \(SearchSettings.maxSamples)).")
     var samples: Int?
 
-    @Option(help: "Draws per candidate before an over-budget one is repaired (evolutionary, random, NSGA-II) (default: 100000).")
+    @Option(help: "Draws per candidate before an over-budget one is repaired (evolutionary, random, NSGA-II).")
     var maxTries = 100_000
 
     @Option(help: "Threads for predictor batches (results do not depend on it).")
@@ -76,7 +76,7 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Hypervolume window LO,HI in the budget's unit (default: the smallest and the largest target; one target: up to it).")
     var hvWindow: String?
 
-    @Option(help: "Hypervolume: accuracy (top-1 as a fraction) below which nothing counts (default: 0.70).")
+    @Option(help: "Hypervolume: accuracy (top-1 as a fraction) below which nothing counts.")
     var hvMinAccuracy = FrontResult.defaultMinAccuracy
 
     @OptionGroup var multiTarget: MultiTargetOptions

@@ -23,7 +23,7 @@ ARGS=(search --space ofa-mbv3-w1.2 --resolutions 160,176,192,208,224
 for seed in $(seq 1 "$SEEDS"); do
   for run in ${RUNS:-independent bottom-up:paper bottom-up:improved top-down:paper top-down:improved nsga2}; do
     mode=${run%%:*}; variant=improved; [[ $run == *:* ]] && variant=${run#*:}
-    extra=(); [ "$mode" = nsga2 ] && extra=(--generations 1400 --front)
+    extra=(); [ "$mode" = nsga2 ] && extra=(--generations 1400)
     file="$OUT/$mode-$variant-seed$seed.json"
     "$BIN" "${ARGS[@]}" --multi "$mode" --variant "$variant" --seed "$seed" "${extra[@]}" > "$file.tmp"
     mv "$file.tmp" "$file"

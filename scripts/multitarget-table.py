@@ -34,6 +34,14 @@ def hypervolume(points):
     return area
 
 
+def front_points(doc):
+    """The front's points: the top-level front result (issue 16), or the first result's
+    pareto_front of earlier outputs; empty without either."""
+    if isinstance(doc.get("front"), dict):
+        return doc["front"].get("points", [])
+    return doc["results"][0].get("pareto_front", [])
+
+
 def main(folder):
     runs = {}
     for path in glob.glob(os.path.join(folder, "*-seed*.json")):
@@ -108,8 +116,8 @@ def main(folder):
     print("|---|---:|---:|")
     for key, name in present:
         answers = [hypervolume([(r["latency_ms"], r["accuracy"]) for r in runs[key][s]["results"]]) for s in seeds if s in runs[key]]
-        fronts = [hypervolume([(p["latency_ms"], p["accuracy"]) for p in runs[key][s]["results"][0]["pareto_front"]])
-                  for s in seeds if s in runs[key] and "pareto_front" in runs[key][s]["results"][0]]
+        fronts = [hypervolume([(p["latency_ms"], p["accuracy"]) for p in front_points(runs[key][s])])
+                  for s in seeds if s in runs[key] and front_points(runs[key][s])]
         print(f"| {name} | {ms(answers, 1, 4)} | {ms(fronts, 1, 4) if fronts else '—'} |")
 
 

@@ -16,12 +16,12 @@ struct SearchSettingsBoundsTests {
         #expect(throws: Never.self) { try SearchStrategies.make("random", settings: explicit) }
     }
 
-    @Test(arguments: [10_000_001, Int.max])
+    @Test(arguments: [SearchSettings.maxPopulation + 1, 10_000_000, Int.max])
     func hugePopulationIsRefused(population: Int) {
         #expect(throws: SearchError.self) {
             try SearchStrategies.make("evolutionary", settings: SearchSettings(population: population, parentRatio: 1, mutationRatio: 1))
         }
         #expect(throws: SearchError.self) { try NSGA2Search(population: population).validate() }
-        #expect(throws: Never.self) { try SearchStrategies.make("evolutionary", settings: SearchSettings(population: 10_000_000)) }
+        #expect(throws: Never.self) { try SearchStrategies.make("evolutionary", settings: SearchSettings(population: SearchSettings.maxPopulation)) }
     }
 }

@@ -9,6 +9,8 @@ public struct RegressionReport: Sendable, Equatable {
     public struct Group: Sendable, Equatable {
         public var count: Int
         public var rmse: Double
+        /// Mean absolute error within the resolution, in the measured unit.
+        public var mae: Double
         public var kendallTau: Double
     }
 
@@ -35,7 +37,7 @@ public struct RegressionReport: Sendable, Equatable {
         for (i, r) in resolutions.enumerated() { groups[r, default: []].append(i) }
         perResolution = groups.mapValues { idx in
             let p = idx.map { predicted[$0] }, y = idx.map { measured[$0] }
-            return Group(count: idx.count, rmse: Metrics.rmse(p, y), kendallTau: Metrics.kendallTauB(p, y))
+            return Group(count: idx.count, rmse: Metrics.rmse(p, y), mae: Metrics.mae(p, y), kendallTau: Metrics.kendallTauB(p, y))
         }
     }
 
@@ -44,7 +46,7 @@ public struct RegressionReport: Sendable, Equatable {
         perResolution.values.map(\.kendallTau).filter { !$0.isNaN }.min() ?? .nan
     }
 
-    /// `{"count", "rmse", "mae", "kendall_tau", "spearman", ["within_5pct", "within_10pct"], "per_resolution": {"128": {...}}}`
+    /// `{"count", "rmse", "mae", "kendall_tau", "spearman", ["within_5pct", "within_10pct"], "per_resolution": {"128": {"count", "rmse", "mae", "kendall_tau"}}}`
     /// with values rounded to 5 significant decimals for stable output.
     public var json: JSONValue {
         var fields: [(String, JSONValue)] = [
@@ -57,7 +59,7 @@ public struct RegressionReport: Sendable, Equatable {
         fields.append(("per_resolution", .object(perResolution.keys.sorted().map { r in
             let g = perResolution[r]!
             return (String(r), .object([("count", .int(g.count)), ("rmse", .double(Self.round(g.rmse))),
-                                        ("kendall_tau", .double(Self.round(g.kendallTau)))]))
+                                        ("mae", .double(Self.round(g.mae))), ("kendall_tau", .double(Self.round(g.kendallTau)))]))
         })))
         return .object(fields)
     }

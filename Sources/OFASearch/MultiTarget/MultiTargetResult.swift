@@ -66,6 +66,8 @@ public struct MultiTargetResult: Sendable {
     public var seconds = 0.0
     /// ``MultiTargetSweep/Mode/nsga2``: the one multi-objective run the answers come from.
     public var nsga2: SearchResult?
+    /// ``MultiTargetSweep/Mode/nsga2``: the search as it ran (its cost floor set).
+    public var nsga2Settings: NSGA2Search?
 
     init(mode: MultiTargetSweep.Mode, variant: MultiTargetSweep.Variant, warmGenerations: Int, seed: UInt64, targets: [Double]) {
         self.mode = mode
@@ -88,6 +90,15 @@ public struct MultiTargetResult: Sendable {
         Hypervolume.area(of: results.flatMap { $0.front.map { ($0.efficiency, $0.accuracy) } }, reference: reference)
     }
 
+    /// The front result: the Pareto front of everything the sweep evaluated (NSGA-II: its run's
+    /// front; other modes: the union of the targets' fronts), each target's answer placed on it,
+    /// and its hypervolume against `reference` (default: ``FrontResult/reference(targets:minAccuracy:)``).
+    public func front(reference: Hypervolume.Reference? = nil) -> FrontResult {
+        FrontResult(points: nsga2?.front ?? results.flatMap(\.front),
+                    answers: results.map { (target: $0.budget, answer: $0.best) },
+                    metric: results.first?.metric ?? .latency, reference: reference ?? FrontResult.reference(targets: targets))
+    }
+
     /// The results' JSON (as ``SearchResult/json(history:front:population:)``, plus `pruning` and
     /// `arch_overwritten` where they apply), in the order of the targets.
     public func resultsJSON(history: Bool = false, front: Bool = false) -> [JSONValue] {
@@ -102,12 +113,22 @@ public struct MultiTargetResult: Sendable {
 
     /// `multi`, `variant`, `warm_generations` (and for warm sweeps `first_stall`, `warm_stall`,
     /// `warm_parent_ratio`, null when unset), `seed`, `order`, `results`, `evaluations`,
-    /// `predictor_calls`, `efficiency_evaluations`, `seconds`.
-    public func json(history: Bool = false, front: Bool = false) -> JSONValue {
+    /// `predictor_calls`, `efficiency_evaluations`, `seconds`. With `front`, the results carry
+    /// `front_index` instead of their own fronts and a top-level `front` (``FrontResult``) follows
+    /// them. NSGA-II has its own layout, ``nsga2JSON(history:reference:)``.
+    public func json(history: Bool = false, front: Bool = false, reference: Hypervolume.Reference? = nil) -> JSONValue {
+        if mode == .nsga2 { return nsga2JSON(history: history, reference: reference) }
         var settings: [(String, JSONValue)] = []
         if mode == .bottomUp || mode == .topDown {
             settings = [("first_stall", firstStall.map { .int($0) } ?? .null), ("warm_stall", warmStall.map { .int($0) } ?? .null),
                         ("warm_parent_ratio", warmParentRatio.map { .double($0) } ?? .null)]
+        }
+        var results = resultsJSON(history: history)
+        var frontFields: [(String, JSONValue)] = []
+        if front {
+            let f = self.front(reference: reference)
+            results = zip(results, f.frontIndex).map { Self.adding(("front_index", $1.map { .int($0) } ?? .null), to: $0) }
+            frontFields = [("front", f.json)]
         }
         return .object([
             ("multi", .string(mode.rawValue)),
@@ -116,11 +137,57 @@ public struct MultiTargetResult: Sendable {
         ] + settings + [
             ("seed", .int(Int(truncatingIfNeeded: seed))),
             ("order", .array(order.map { .double(targets[$0]) })),
-            ("results", .array(resultsJSON(history: history, front: front))),
+            ("results", .array(results)),
+        ] + frontFields + [
             ("evaluations", .int(evaluations)),
             ("predictor_calls", .int(counts.accuracyPredictions)),
             ("efficiency_evaluations", .int(counts.efficiencyRequests)),
             ("seconds", .double(seconds)),
         ])
+    }
+
+    /// NSGA-II's JSON: its settings (`multi`, `seed`, `population`, `generations`,
+    /// `mutation_ratio`, `initialization`, `eliminate_duplicates`, `cost_floor`), `results` (per
+    /// target: `target`, `arch`, `accuracy`, the cost, `front_index`), the `front` (always, with
+    /// its points), then the run's totals once: `evaluations`, `unique_architectures`,
+    /// `predictor_calls`, `cache_hit_rate`, `efficiency_evaluations`, `rejected`, `repaired`,
+    /// `seconds` (the whole sweep's wall time), and with `history` the run's best-so-far rows.
+    public func nsga2JSON(history: Bool = false, reference: Hypervolume.Reference? = nil) -> JSONValue {
+        guard let run = nsga2 else { return .null }
+        let f = front(reference: reference)
+        let metric = run.metric
+        var fields: [(String, JSONValue)] = [("multi", .string(mode.rawValue)), ("seed", .int(Int(truncatingIfNeeded: seed)))]
+        if let s = nsga2Settings {
+            fields += [("population", .int(s.population)), ("generations", .int(run.generations)),
+                       ("mutation_ratio", .double(s.mutationRatio)), ("initialization", .string(s.initialization.rawValue)),
+                       ("eliminate_duplicates", .bool(s.eliminateDuplicates)),
+                       ("cost_floor", s.costFloor.map { .double($0) } ?? .null)]
+        }
+        fields.append(("results", .array(results.indices.map { i in
+            .object([("target", .double(targets[i])), ("arch", results[i].best.arch.json), ("accuracy", .double(results[i].best.accuracy)),
+                     (metric.rawValue, .double(results[i].best.efficiency)), ("front_index", f.frontIndex[i].map { .int($0) } ?? .null)])
+        })))
+        fields.append(("front", f.json))
+        fields += [
+            ("evaluations", .int(run.counts.accuracyRequests)),
+            ("unique_architectures", .int(run.counts.uniqueArchitectures)),
+            ("predictor_calls", .int(run.counts.accuracyPredictions)),
+            ("cache_hit_rate", .double((run.counts.cacheHitRate * 1e6).rounded() / 1e6)),
+            ("efficiency_evaluations", .int(run.counts.efficiencyRequests)),
+            ("rejected", .int(run.rejected)),
+            ("repaired", .int(run.repaired)),
+            ("seconds", .double(seconds)),
+        ]
+        if history {
+            fields.append(("history", .array(run.history.map { .array([.int($0.generation), .int($0.evaluations), .double($0.accuracy)]) })))
+        }
+        return .object(fields)
+    }
+
+    /// `value` (an object) with `field` appended.
+    static func adding(_ field: (String, JSONValue), to value: JSONValue) -> JSONValue {
+        guard case var .object(fields) = value else { return value }
+        fields.append(field)
+        return .object(fields)
     }
 }

@@ -78,6 +78,9 @@ public struct MultiTargetSweep: Sendable {
     public var strategy: EvolutionarySearch
     /// The multi-objective search of ``Mode/nsga2``.
     public var nsga2: NSGA2Search
+    /// ``Mode/nsga2``: rank costs below the smallest target as equal to it (``NSGA2Search/costFloor``)
+    /// unless the search has its own floor; false runs it without one (as before issue 16).
+    public var nsga2FloorAtSmallestTarget = true
     /// Called after each target's search with the number of targets done, the total and the
     /// result (for progress on a terminal).
     public var progress: (@Sendable (_ done: Int, _ total: Int, _ result: SearchResult) -> Void)?
@@ -275,6 +278,9 @@ public struct MultiTargetSweep: Sendable {
     private func runNSGA2(problem: SearchProblem, seed: UInt64, into out: inout MultiTargetResult) throws {
         let targets = out.targets
         let top = targets.max()!
+        var nsga2 = self.nsga2
+        // The smallest target bounds the window the answers come from (see NSGA2Search.costFloor).
+        if nsga2.costFloor == nil, nsga2FloorAtSmallestTarget { nsga2.costFloor = targets.min() }
         let r = try nsga2.search(problem.fresh(budget: top), seed: seed)
         var results: [SearchResult] = []
         for (i, t) in targets.enumerated() {
@@ -290,6 +296,7 @@ public struct MultiTargetSweep: Sendable {
         out.order = Array(targets.indices)
         out.counts = r.counts
         out.nsga2 = r
+        out.nsga2Settings = nsga2
     }
 }
 

@@ -50,13 +50,13 @@ public struct EvolutionarySearch: SearchStrategy {
     public var mutationCount: Int { Int((mutationRatio * Double(population)).rounded(.toNearestOrEven)) }
 
     public func validate() throws {
-        guard population >= 1 else { throw SearchError.invalidSetting("population must be at least 1, got \(population)") }
-        // Far beyond any useful setting; larger ones exhaust memory (and Int(ratio × population) traps near Int.max).
-        guard population <= 10_000_000 else { throw SearchError.invalidSetting("population must be at most 10000000, got \(population)") }
+        // The upper bound is far beyond any useful setting; larger ones run for hours and exhaust
+        // memory (and Int(ratio × population) traps near Int.max).
+        try SearchSettings.check("population", population, 1...SearchSettings.maxPopulation)
         guard parentRatio > 0, parentRatio <= 1 else { throw SearchError.invalidSetting("parent ratio must be in (0, 1], got \(parentRatio)") }
         guard (0...1).contains(mutationRatio) else { throw SearchError.invalidSetting("mutation ratio must be in [0, 1], got \(mutationRatio)") }
-        if let g = termination.generations, g < 0 { throw SearchError.invalidSetting("generations must be at least 0, got \(g)") }
-        if let s = termination.stall, s < 1 { throw SearchError.invalidSetting("stall generations must be at least 1, got \(s)") }
+        if let g = termination.generations { try SearchSettings.check("generations", g, 0...SearchSettings.maxGenerations) }
+        if let s = termination.stall { try SearchSettings.check("stall generations", s, 1...SearchSettings.maxGenerations) }
         guard maxTries >= 1 else { throw SearchError.invalidSetting("max tries must be at least 1, got \(maxTries)") }
         if let m = mutation as? SpaceMutation, !(0...1).contains(m.probability) {
             throw SearchError.invalidSetting("mutation probability must be in [0, 1], got \(m.probability)")

@@ -21,7 +21,7 @@ public struct RandomSearch: SearchStrategy {
     }
 
     public func validate() throws {
-        guard samples >= 1 else { throw SearchError.invalidSetting("samples must be at least 1, got \(samples)") }
+        try SearchSettings.check("samples", samples, 1...SearchSettings.maxSamples)
         guard batchSize >= 1 else { throw SearchError.invalidSetting("batch size must be at least 1, got \(batchSize)") }
         guard maxTries >= 1 else { throw SearchError.invalidSetting("max tries must be at least 1, got \(maxTries)") }
     }

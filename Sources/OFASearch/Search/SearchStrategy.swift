@@ -54,6 +54,37 @@ public struct SearchSettings: Sendable, Equatable {
     }
 }
 
+extension SearchSettings {
+    /// The largest population any strategy accepts: far beyond a useful setting (OFA's is 100),
+    /// and a population of millions runs for hours, then exhausts memory.
+    public static let maxPopulation = 100_000
+    /// The most generations any strategy (and any warm stage or stall rule) accepts.
+    public static let maxGenerations = 1_000_000
+    /// The most samples random search accepts (its default, population × (generations + 1), included).
+    public static let maxSamples = 100_000_000
+
+    /// Refuses settings beyond the bounds above (or below 1), naming the setting and the bound in
+    /// one line: the command line calls it before anything is loaded, the strategies' own
+    /// `validate()` rely on the same constants.
+    ///
+    /// ```swift
+    /// try SearchSettings(population: 10_000_000).checkBounds()   // population must be at most 100000, got 10000000
+    /// ```
+    public func checkBounds() throws {
+        try Self.check("population", population, 1...Self.maxPopulation)
+        try Self.check("generations", generations, 0...Self.maxGenerations)
+        if let samples { try Self.check("samples", samples, 1...Self.maxSamples) }
+    }
+
+    /// Throws ``SearchError/invalidSetting(_:)`` unless `value` is in `range`.
+    public static func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>) throws {
+        guard range.contains(value) else {
+            throw SearchError.invalidSetting(value < range.lowerBound ? "\(name) must be at least \(range.lowerBound), got \(value)"
+                                                                      : "\(name) must be at most \(range.upperBound), got \(value)")
+        }
+    }
+}
+
 /// The strategies by name.
 public enum SearchStrategies {
     public static let names = ["evolutionary", "random", "exhaustive"]
@@ -72,8 +103,8 @@ public enum SearchStrategies {
             // The evolutionary budget, population × (generations + 1), checked: large settings overflow Int.
             let (generationsPlusOne, o1) = settings.generations.addingReportingOverflow(1)
             let (budget, o2) = settings.population.multipliedReportingOverflow(by: generationsPlusOne)
-            if settings.samples == nil, o1 || o2 {
-                throw SearchError.invalidSetting("samples = population × (generations + 1) = \(settings.population) × (\(settings.generations) + 1) is too large; give --samples")
+            if settings.samples == nil, o1 || o2 || budget > SearchSettings.maxSamples {
+                throw SearchError.invalidSetting("samples = population × (generations + 1) = \(settings.population) × (\(settings.generations) + 1) is above \(SearchSettings.maxSamples); give --samples")
             }
             let s = RandomSearch(samples: settings.samples ?? budget,
                                  sampling: SpaceSampling(settings.sampling), maxTries: settings.maxTries)

@@ -6,13 +6,13 @@ import OFASearch
 /// `--warm-generations`, and the improved variant's `--first-stall`, `--warm-stall`,
 /// `--warm-parent-ratio`. Without `--multi` the search command runs as before.
 struct MultiTargetOptions: ParsableArguments {
-    @Option(help: "Multi-target sweep: \(MultiTargetSweep.Mode.allCases.map(\.rawValue).joined(separator: ", ")) (default: one independent search per target, as without this option).")
+    @Option(help: "Multi-target sweep: \(MultiTargetSweep.Mode.allCases.map(\.rawValue).joined(separator: ", ")) (default: one independent search per target, as without this option). nsga2: one NSGA-II run under the largest target, --population P and --generations G (P × (G + 1) evaluations), each target answered from its front.")
     var multi: String?
 
-    @Option(help: "Sweep variant: paper (the paper's code, quirks included) or improved.")
+    @Option(help: "Sweep variant for bottom-up and top-down: paper (the paper's code, quirks included) or improved (not used by independent and nsga2).")
     var variant = "improved"
 
-    @Option(help: "Generations of each warm-started target (bottom-up, top-down).")
+    @Option(help: "Generations of each warm-started target (bottom-up, top-down only).")
     var warmGenerations = 100
 
     @Option(help: "End a warm sweep's first, full search after this many generations without a better best; 0: never (default: 100 for improved, 0 for paper).")
@@ -24,7 +24,21 @@ struct MultiTargetOptions: ParsableArguments {
     @Option(help: "Share of the population kept as parents in warm stages (default: 0.5 for improved, --parent-ratio for paper).")
     var warmParentRatio: Double?
 
+    @Option(help: "NSGA-II's first population: stratified (the cheapest subnet, half of the others spread evenly over the costs from the smallest to the largest target, half random samples that fit) or random (the cheapest and P − 1 random samples, as before issue 16).")
+    var nsga2Init = NSGA2Search.Initialization.stratified.rawValue
+
+    @Option(help: "NSGA-II children already evaluated in the run: drop (breed again, so every evaluation is a new subnet) or keep (as before issue 16).")
+    var nsga2Duplicates = "drop"
+
+    @Option(help: "NSGA-II cost floor: smallest-target (costs below the smallest target rank as equal to it) or none (as before issue 16).")
+    var nsga2Floor = "smallest-target"
+
     func validate() throws {
+        guard NSGA2Search.Initialization(rawValue: nsga2Init) != nil else {
+            throw ValidationError("--nsga2-init: unknown '\(nsga2Init)'; expected stratified or random")
+        }
+        guard ["drop", "keep"].contains(nsga2Duplicates) else { throw ValidationError("--nsga2-duplicates: unknown '\(nsga2Duplicates)'; expected drop or keep") }
+        guard ["smallest-target", "none"].contains(nsga2Floor) else { throw ValidationError("--nsga2-floor: unknown '\(nsga2Floor)'; expected smallest-target or none") }
         if let multi, MultiTargetSweep.Mode(rawValue: multi) == nil {
             throw ValidationError("--multi: unknown mode '\(multi)'; expected one of \(MultiTargetSweep.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -47,7 +61,10 @@ extension SearchCommand {
         }
         var nsga2 = NSGA2Search(population: population, generations: generations, mutationRatio: mutationRatio, mutationProbability: mutateProb)
         nsga2.maxTries = maxTries
+        nsga2.initialization = NSGA2Search.Initialization(rawValue: multiTarget.nsga2Init) ?? .stratified
+        nsga2.eliminateDuplicates = multiTarget.nsga2Duplicates == "drop"
         var sweep = MultiTargetSweep(mode: mode, variant: variant, warmGenerations: multiTarget.warmGenerations, strategy: ea, nsga2: nsga2)
+        sweep.nsga2FloorAtSmallestTarget = multiTarget.nsga2Floor == "smallest-target"
         if let s = multiTarget.firstStall { sweep.firstStall = s == 0 ? nil : s }
         if let s = multiTarget.warmStall { sweep.warmStall = s == 0 ? nil : s }
         if let r = multiTarget.warmParentRatio { sweep.warmParentRatio = r }
@@ -58,8 +75,11 @@ extension SearchCommand {
         }
         let out = try sweep.run(problem: problem, targets: budgets, seed: seed)
         let metric = problem.metric
+        let reference = try hypervolumeReference(targets: budgets)
+        let frontResult = out.front(reference: reference)
+        try writeFrontFiles(frontResult)
         if json {
-            guard case let .object(sweepFields) = out.json(history: history, front: front) else { return }
+            guard case let .object(sweepFields) = out.json(history: history, front: front, reference: reference) else { return }
             var fields: [(String, JSONValue)] = [
                 ("space", .string(problem.space.description)),
                 ("strategy", .string(mode == .nsga2 ? "nsga2" : ea.name)),
@@ -71,13 +91,20 @@ extension SearchCommand {
             print(JSONValue.object(fields).rendered(indent: 2))
         } else {
             let unit = metric.unit
-            print("\(mode.rawValue) sweep (\(variant.rawValue)) in \(problem.space) (\(problem.accuracyPredictor.name), \(problem.efficiencyPredictor.name)), seed \(seed)")
+            print(mode == .nsga2 ? "nsga2 (population \(population), \(out.nsga2?.generations ?? 0) generations) in \(problem.space) (\(problem.accuracyPredictor.name), \(problem.efficiencyPredictor.name)), seed \(seed)"
+                                 : "\(mode.rawValue) sweep (\(variant.rawValue)) in \(problem.space) (\(problem.accuracyPredictor.name), \(problem.efficiencyPredictor.name)), seed \(seed)")
             for (i, r) in out.results.enumerated() {
-                print(String(format: "target %@ %@: accuracy %.5f at %.4f %@  evaluations %d  %.3f s%@",
-                             SearchError.format(r.budget), unit, r.best.accuracy, r.best.efficiency, unit, r.evaluations, r.seconds,
-                             out.overwritten.count > i && out.overwritten[i] ? "  (arch overwritten by a later pruning)" : ""))
+                if mode == .nsga2 {
+                    print(String(format: "target %@ %@: accuracy %.5f at %.4f %@  (front point %d)", SearchError.format(r.budget), unit,
+                                 r.best.accuracy, r.best.efficiency, unit, frontResult.frontIndex[i] ?? -1))
+                } else {
+                    print(String(format: "target %@ %@: accuracy %.5f at %.4f %@  evaluations %d  %.3f s%@",
+                                 SearchError.format(r.budget), unit, r.best.accuracy, r.best.efficiency, unit, r.evaluations, r.seconds,
+                                 out.overwritten.count > i && out.overwritten[i] ? "  (arch overwritten by a later pruning)" : ""))
+                }
                 print("  \(r.best.arch)")
             }
+            if mode == .nsga2 || front { print(Self.frontLine(frontResult)) }
             print(String(format: "total: evaluations %d (predictor calls %d), %.3f s", out.evaluations, out.counts.accuracyPredictions, out.seconds))
         }
     }

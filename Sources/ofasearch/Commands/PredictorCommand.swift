@@ -96,7 +96,7 @@ struct PredictorCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Evaluate a trained model (and optionally a baseline) on measurements.",
             discussion: """
-            Prints rmse, mae, kendall_tau (tau-b), spearman, per-resolution kendall_tau and rmse, \
+            Prints rmse, mae, kendall_tau (tau-b), spearman, per-resolution kendall_tau, rmse and mae, \
             and for latency models the share of predictions within ±5% and ±10%. Values are in \
             the measured unit (top-1 in %, ms). --baseline takes another model directory or an \
             OFA tutorial MLP .json (accuracy).
@@ -182,7 +182,7 @@ struct PredictorCommand: ParsableCommand {
                 + (r.within10.map { " within ±5% \(f(r.within5!))  within ±10% \(f($0))" } ?? "")]
             for res in r.perResolution.keys.sorted() {
                 let g = r.perResolution[res]!
-                lines.append("    r\(res): n \(g.count)  rmse \(f(g.rmse))  kendall_tau \(f(g.kendallTau))")
+                lines.append("    r\(res): n \(g.count)  rmse \(f(g.rmse))  mae \(f(g.mae))  kendall_tau \(f(g.kendallTau))")
             }
             return lines.joined(separator: "\n")
         }

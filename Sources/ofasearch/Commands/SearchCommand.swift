@@ -28,31 +28,31 @@ struct SearchCommand: ParsableCommand {
             help: "Comma-separated budgets, in ms (or MACs with --macs); one result per budget.")
     var target: String
 
-    @Option(help: "Strategy: \(SearchStrategies.names.joined(separator: ", ")).")
+    @Option(help: "Strategy: \(SearchStrategies.names.joined(separator: ", ")) (--multi needs evolutionary).")
     var strategy = "evolutionary"
 
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Population size (evolutionary).")
+    @Option(help: "Population size: evolutionary search and --multi's full searches; --multi nsga2's population; random search's default samples (at most \(SearchSettings.maxPopulation)).")
     var population = 100
 
-    @Option(help: "Generations (evolutionary).")
+    @Option(help: "Generations: evolutionary search and the first (full) search of --multi sweeps (warm stages: --warm-generations); --multi nsga2's generations, P × (G + 1) evaluations in all, 50,100 with the defaults (at most \(SearchSettings.maxGenerations)). Ignored by exhaustive search.")
     var generations = 500
 
-    @Option(help: "Share of the population kept as parents.")
+    @Option(help: "Share of the population kept as parents (evolutionary; not NSGA-II, whose parents are tournament winners).")
     var parentRatio = 0.25
 
-    @Option(help: "Share of children made by mutation (the rest by crossover).")
+    @Option(help: "Share of children made by mutation, the rest by crossover (evolutionary and NSGA-II).")
     var mutationRatio = 0.5
 
-    @Option(help: "Probability of resampling each choice in a mutation.")
+    @Option(help: "Probability of resampling each choice in a mutation (evolutionary and NSGA-II).")
     var mutateProb = 0.1
 
-    @Option(help: "Samples (random search; default population × (generations + 1)).")
+    @Option(help: "Samples (random search only; default population × (generations + 1); at most \(SearchSettings.maxSamples)).")
     var samples: Int?
 
-    @Option(help: "Draws per candidate before an over-budget one is repaired.")
+    @Option(help: "Draws per candidate before an over-budget one is repaired (evolutionary, random, NSGA-II).")
     var maxTries = 100_000
 
     @Option(help: "Threads for predictor batches (results do not depend on it).")
@@ -64,26 +64,103 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Include the best-so-far history in the JSON.")
     var history = false
 
-    @Flag(help: "Include the Pareto front of everything evaluated in the JSON.")
+    @Flag(help: "Add the front result to the JSON: the Pareto front of everything evaluated, once, with its hypervolume, and each result's front_index (--multi nsga2 always has it; docs/front.md).")
     var front = false
+
+    @Option(help: "Write the front result as CSV (one line per front point, cheapest first).")
+    var frontCsv: String?
+
+    @Option(help: "Write an SVG plot of the front result (the front, each target's answer, the targets).")
+    var plot: String?
+
+    @Option(help: "Hypervolume window LO,HI in the budget's unit (default: the smallest and the largest target; one target: up to it).")
+    var hvWindow: String?
+
+    @Option(help: "Hypervolume: accuracy (top-1 as a fraction) below which nothing counts.")
+    var hvMinAccuracy = FrontResult.defaultMinAccuracy
 
     @OptionGroup var multiTarget: MultiTargetOptions
 
     func validate() throws {
         guard (latency != nil) != macs else { throw ValidationError("give exactly one of --latency TABLE and --macs") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        // The bounds live in SearchSettings (one place); refused here before anything is loaded.
+        let bounds: [(String, Int?, ClosedRange<Int>)] = [
+            ("--population", population, 1...SearchSettings.maxPopulation),
+            ("--generations", generations, 0...SearchSettings.maxGenerations),
+            ("--samples", samples, 1...SearchSettings.maxSamples),
+            ("--warm-generations", multiTarget.warmGenerations, 0...SearchSettings.maxGenerations),
+            ("--first-stall", multiTarget.firstStall, 0...SearchSettings.maxGenerations),
+            ("--warm-stall", multiTarget.warmStall, 0...SearchSettings.maxGenerations),
+            ("--max-tries", maxTries, 1...SearchSettings.maxSamples),
+        ]
+        for (name, value, range) in bounds {
+            guard let value, !range.contains(value) else { continue }
+            throw ValidationError("\(name) must be \(value < range.lowerBound ? "at least \(range.lowerBound)" : "at most \(range.upperBound)"), got \(value)")
+        }
+        guard (0...1).contains(hvMinAccuracy) else { throw ValidationError("--hv-min-accuracy must be in [0, 1] (top-1 as a fraction), got \(hvMinAccuracy)") }
         _ = try budgets()
+        _ = try hypervolumeWindow()
+        // Outputs are checked before any search runs.
+        for (option, path) in [("--front-csv", frontCsv), ("--plot", plot)] {
+            guard let path else { continue }
+            var isDirectory: ObjCBool = false
+            let folder = (path as NSString).deletingLastPathComponent
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw ValidationError("\(option) \(path): is a folder; give a file name")
+            }
+            if !folder.isEmpty, !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue) {
+                throw ValidationError("\(option) \(path): the folder \(folder) does not exist")
+            }
+        }
     }
 
-    func budgets() throws -> [Double] {
-        let parts = target.split(separator: ",", omittingEmptySubsequences: false)
-        return try parts.map { part in
-            let text = part.trimmingCharacters(in: .whitespaces)
-            guard let x = Double(text), x.isFinite, x > 0 else {
-                throw ValidationError("--target: '\(text)' is not a positive number")
+    func budgets() throws -> [Double] { try Self.numbers(target, option: "--target") }
+
+    /// A comma-separated list of positive numbers; an empty item (`15,,20`, a trailing comma) is
+    /// refused by name rather than read as a missing number.
+    static func numbers(_ text: String, option: String) throws -> [Double] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        return try parts.enumerated().map { i, part in
+            let item = part.trimmingCharacters(in: .whitespaces)
+            guard !item.isEmpty else {
+                throw ValidationError("\(option): item \(i + 1) of '\(text)' is empty; give numbers separated by single commas")
+            }
+            guard let x = Double(item), x.isFinite, x > 0 else {
+                throw ValidationError("\(option): '\(item)' is not a positive number")
             }
             return x
         }
+    }
+
+    /// `--hv-window LO,HI` (nil: the default window of the targets).
+    func hypervolumeWindow() throws -> (low: Double, high: Double)? {
+        guard let hvWindow else { return nil }
+        let xs = try Self.numbers(hvWindow, option: "--hv-window")
+        guard xs.count == 2, xs[0] < xs[1] else { throw ValidationError("--hv-window: give LO,HI with LO < HI, got '\(hvWindow)'") }
+        return (xs[0], xs[1])
+    }
+
+    /// The hypervolume reference of the front result.
+    func hypervolumeReference(targets: [Double]) throws -> Hypervolume.Reference {
+        if let w = try hypervolumeWindow() { return Hypervolume.Reference(maxCost: w.high, minAccuracy: hvMinAccuracy, minCost: w.low) }
+        return FrontResult.reference(targets: targets, minAccuracy: hvMinAccuracy)
+    }
+
+    /// Writes `--front-csv` and `--plot` when given.
+    func writeFrontFiles(_ f: FrontResult) throws {
+        if let frontCsv {
+            do { try f.csv.write(toFile: frontCsv, atomically: true, encoding: .utf8) } catch { throw SearchInputError("--front-csv \(frontCsv): cannot write (\(error.localizedDescription))") }
+        }
+        if let plot {
+            do { try f.svg().write(toFile: plot, atomically: true, encoding: .utf8) } catch { throw SearchInputError("--plot \(plot): cannot write (\(error.localizedDescription))") }
+        }
+    }
+
+    /// One line about the front result for the text output.
+    static func frontLine(_ f: FrontResult) -> String {
+        String(format: "front: %d points, hypervolume %.4f (%@ × accuracy above %.2f, %@)", f.points.count, f.hypervolume,
+               f.metric.unit, f.reference.minAccuracy, f.windowDescription)
     }
 
     func run() throws {
@@ -143,7 +220,20 @@ struct SearchCommand: ParsableCommand {
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 
+        let frontResult = FrontResult(points: results.flatMap(\.front), answers: results.map { (target: $0.budget, answer: $0.best) },
+                                      metric: efficiency.metric, reference: try hypervolumeReference(targets: budgets))
+        try writeFrontFiles(frontResult)
         if json {
+            var resultsJSON = results.map { $0.json(history: history, front: false) }
+            var frontFields: [(String, JSONValue)] = []
+            if front {
+                resultsJSON = zip(resultsJSON, frontResult.frontIndex).map { r, i in
+                    guard case var .object(fields) = r else { return r }
+                    fields.append(("front_index", i.map { .int($0) } ?? .null))
+                    return .object(fields)
+                }
+                frontFields = [("front", frontResult.json)]
+            }
             let out = JSONValue.object([
                 ("space", .string(space.description)),
                 ("strategy", .string(strategy.name)),
@@ -151,7 +241,8 @@ struct SearchCommand: ParsableCommand {
                 ("efficiency_predictor", .string(efficiency.name)),
                 ("metric", .string(efficiency.metric.rawValue)),
                 ("seed", .int(Int(truncatingIfNeeded: seed))),
-                ("results", .array(results.map { $0.json(history: history, front: front) })),
+                ("results", .array(resultsJSON)),
+            ] + frontFields + [
                 ("evaluations", .int(results.reduce(0) { $0 + $1.evaluations })),
                 ("seconds", .double(seconds)),
             ])
@@ -165,6 +256,7 @@ struct SearchCommand: ParsableCommand {
                              r.evaluations, r.counts.uniqueArchitectures, r.counts.cacheHitRate * 100, r.seconds))
                 print("  \(r.best.arch)")
             }
+            if front { print(Self.frontLine(frontResult)) }
         }
     }
 }

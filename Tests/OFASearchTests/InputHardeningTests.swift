@@ -297,6 +297,20 @@ import Testing
         }
     }
 
+    /// τ of one row does not exist: it is left out, never printed as null or nan.
+    @Test(.enabled(if: executable != nil, skipReason))
+    func undefinedMetricsAreLeftOut() throws {
+        let model = TestData.packageRoot + "/predictors/ofa-mbv3-w1.0-top1"
+        let data = try Self.temporaryFile("one-row.jsonl", Self.arch.replacingOccurrences(of: "}", with: #","top1":70.5}"#) + "\n")
+        let (status, out, err) = try PredictCommandTests.run(["predictor", "eval", "--model", model, "--data", data, "--json"])
+        #expect(status == 0, "\(err)")
+        #expect(!out.contains("null") && !out.contains("kendall_tau") && out.contains(#""rmse":"#))
+        let (textStatus, text, _) = try PredictCommandTests.run(["predictor", "eval", "--model", model, "--data", data])
+        #expect(textStatus == 0 && !text.contains("nan") && text.contains("kendall_tau n/a"))
+        #expect(JSONValue.object([("a", .double(.nan)), ("b", .array([.object([("c", .double(.infinity)), ("d", .int(1))])]))])
+                    .omittingUndefinedNumbers.rendered() == #"{"b":[{"d":1}]}"#)
+    }
+
     @Test(.enabled(if: executable != nil, skipReason))
     func evaluationDataNamesFileAndLineNotTheModel() throws {
         let model = TestData.packageRoot + "/predictors/ofa-mbv3-w1.0-top1"

@@ -47,7 +47,8 @@ public struct RegressionReport: Sendable, Equatable {
     }
 
     /// `{"count", "rmse", "mae", "kendall_tau", "spearman", ["within_5pct", "within_10pct"], "per_resolution": {"128": {"count", "rmse", "mae", "kendall_tau"}}}`
-    /// with values rounded to 5 significant decimals for stable output.
+    /// with values rounded to 5 significant decimals for stable output; an undefined metric
+    /// (τ of one row or of constant values) is left out.
     public var json: JSONValue {
         var fields: [(String, JSONValue)] = [
             ("count", .int(count)), ("rmse", .double(Self.round(rmse))), ("mae", .double(Self.round(mae))),
@@ -61,7 +62,8 @@ public struct RegressionReport: Sendable, Equatable {
             return (String(r), .object([("count", .int(g.count)), ("rmse", .double(Self.round(g.rmse))),
                                         ("mae", .double(Self.round(g.mae))), ("kendall_tau", .double(Self.round(g.kendallTau)))]))
         })))
-        return .object(fields)
+        // Kendall τ and Spearman of fewer than two rows, or of constant values, do not exist.
+        return JSONValue.object(fields).omittingUndefinedNumbers
     }
 
     static func round(_ v: Double) -> Double { v.isFinite ? (v * 1e5).rounded() / 1e5 : v }

@@ -38,12 +38,12 @@ public struct StrategySpec: Sendable, Hashable {
     /// search 50,100 samples), low enough that no setting overflows or exhausts memory. The
     /// command line's `search` options are meant to share them.
     public enum Bounds {
-        /// Evolutionary population P.
-        public static let population = 100_000
+        /// Evolutionary population P (the search's own bound: the CLI and manifests share it).
+        public static let population = SearchSettings.maxPopulation
         /// Evolutionary generations N (and multi-target warm generations).
-        public static let generations = 100_000
+        public static let generations = SearchSettings.maxGenerations
         /// Random search samples.
-        public static let samples = 10_000_000
+        public static let samples = SearchSettings.maxSamples
         /// Exhaustive search: the largest space it may be allowed to enumerate (held in memory).
         public static let limit = 20_000_000
         /// Repetitions per seed in a manifest.

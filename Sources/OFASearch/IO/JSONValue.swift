@@ -15,6 +15,21 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool { a.rendered() == b.rendered() }
 
+    /// The value with every object field whose number is undefined (NaN or infinite) left out,
+    /// at any depth: a metric that does not exist for the data (Kendall τ of one row) is absent,
+    /// not `null` where a reader expects a number.
+    public var omittingUndefinedNumbers: JSONValue {
+        switch self {
+        case let .array(items): .array(items.map(\.omittingUndefinedNumbers))
+        case let .object(fields):
+            .object(fields.compactMap { key, value in
+                if case let .double(d) = value, !d.isFinite { return nil }
+                return (key, value.omittingUndefinedNumbers)
+            })
+        default: self
+        }
+    }
+
     /// Compact JSON text; `indent` pretty-prints with that many spaces.
     public func rendered(indent: Int? = nil) -> String {
         var out = ""

@@ -88,7 +88,7 @@ struct PredictorCommand: ParsableCommand {
                 let g = m.perResolution[r]!
                 return (r, .object([("count", .int(g.count)), ("rmse", .double(g.rmse)), ("kendall_tau", .double(g.kendallTau))]))
             })))
-            return .object(fields)
+            return JSONValue.object(fields).omittingUndefinedNumbers
         }
     }
 
@@ -177,7 +177,7 @@ struct PredictorCommand: ParsableCommand {
         }
 
         static func table(_ r: RegressionReport, label: String) -> String {
-            func f(_ v: Double) -> String { String(format: "%.4f", v) }
+            func f(_ v: Double) -> String { v.isFinite ? String(format: "%.4f", v) : "n/a" }
             var lines = ["  \(label): rmse \(f(r.rmse))  mae \(f(r.mae))  kendall_tau \(f(r.kendallTau))  spearman \(f(r.spearman))"
                 + (r.within10.map { " within ±5% \(f(r.within5!))  within ±10% \(f($0))" } ?? "")]
             for res in r.perResolution.keys.sorted() {

@@ -13,6 +13,9 @@ public struct PlanIndex: Codable, Sendable, Equatable {
     public var parts: [Part]
     /// `I/N` when the folder holds one shard's runs.
     public var shard: String?
+    /// Estimated cost of each run, plan order (``RunCost``): shards are balanced by it, and
+    /// `merge` recomputes from it which shard owned a missing run. nil in older folders.
+    public var costs: [Int]?
 
     public struct Part: Codable, Sendable, Equatable {
         public var name: String
@@ -48,6 +51,7 @@ public struct PlanIndex: Codable, Sendable, Equatable {
                         unmemoized: unmemoized.isEmpty ? nil : unmemoized)
         }
         self.shard = shard.map { "\($0.index)/\($0.count)" }
+        costs = RunCost.estimate(plan)
     }
 
     public static func read(folder: String) throws -> PlanIndex {

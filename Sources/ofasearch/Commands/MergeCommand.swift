@@ -18,6 +18,9 @@ struct MergeCommand: ParsableCommand {
     @Option(help: "Folder to write the merged results to.")
     var out: String
 
+    @Flag(help: "Merge even if some runs are missing (they are listed in the report); without it merge refuses and lists them with their shards.")
+    var allowMissing = false
+
     func run() throws {
         guard !folders.isEmpty else { throw ValidationError("give at least one folder to merge") }
         do {
@@ -27,6 +30,12 @@ struct MergeCommand: ParsableCommand {
             }
             var merged = indexes[0]
             merged.shard = nil
+            // Before anything is written: which runs no folder holds, and the shard that owned each.
+            let missing = try ShardMerge.missing(index: merged, folders: Array(zip(folders, indexes)), out: FileManager.default.fileExists(atPath: out + "/plan.json") ? out : nil)
+            if !missing.isEmpty && !allowMissing {
+                FileHandle.standardError.write(Data(ShardMerge.refusal(missing, total: merged.runs.count).map { $0 + "\n" }.joined().utf8))
+                throw ExitCode(1)
+            }
             try FileManager.default.createDirectory(atPath: out + "/runs", withIntermediateDirectories: true)
             if FileManager.default.fileExists(atPath: out + "/plan.json") {
                 let existing = try PlanIndex.read(folder: out)
@@ -47,6 +56,8 @@ struct MergeCommand: ParsableCommand {
             }
         } catch let error as ValidationError {
             throw error
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)

@@ -28,8 +28,11 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Runs executed at once (default: the manifest's 'jobs', else one per core). Results do not depend on it.")
     var jobs: Int?
 
-    @Option(help: "Run only shard I of N (0-based: every N-th run starting at I), e.g. --shard $SLURM_ARRAY_TASK_ID/8; combine with 'ofasearch merge'.")
+    @Option(help: "Run only shard I of N (0-based; shards balance the runs' estimated cost), or 'auto': from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX (docs/cluster.md); combine with 'ofasearch merge'.")
     var shard: String?
+
+    @Option(help: "Shard count for --shard auto where the scheduler does not give it (Kubernetes); default: $OFASEARCH_SHARDS.")
+    var shards: Int?
 
     @Flag(help: "Validate the manifest and print the planned runs; run nothing.")
     var check = false
@@ -42,10 +45,18 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let plan = RunPlan(manifest: loaded)
-        let shardSpec = try shard.map(Self.parseShard)
+        let shardSpec: (index: Int, count: Int)?
+        do {
+            shardSpec = try shard.map { try ShardSpec.resolve($0, shards: shards, environment: ProcessInfo.processInfo.environment).pair }
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        if shard == nil, shards != nil { throw ValidationError("--shards applies only to --shard auto") }
         if check {
             let mine = shardSpec.map { plan.shard(index: $0.index, count: $0.count) } ?? plan.runs
-            print("\(manifest): valid; \(plan.runs.count) runs\(shardSpec == nil ? "" : ", \(mine.count) in this shard")")
+            print("\(manifest): valid; \(plan.runs.count) runs")
+            if let shardSpec { print(ShardAssignment(plan: plan, count: shardSpec.count).summary(of: shardSpec.index)) }
             for run in mine { print(run.id) }
             return
         }
@@ -72,13 +83,5 @@ struct RunCommand: ParsableCommand {
             FileHandle.standardError.write(Data("\(summary.failures.count) run(s) failed; fix the cause and re-run with --resume\n".utf8))
             throw ExitCode(1)
         }
-    }
-
-    static func parseShard(_ text: String) throws -> (index: Int, count: Int) {
-        let parts = text.split(separator: "/")
-        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 0, i < n else {
-            throw ValidationError("--shard expects I/N with 0 <= I < N (e.g. 0/4), got '\(text)'")
-        }
-        return (i, n)
     }
 }

@@ -15,8 +15,17 @@ usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
 action=$1
 dir=$2
 
-# A free TCP port on 127.0.0.1 (bound and released by Python: no guessing).
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# A TCP port on 127.0.0.1 nothing listens on (bash's /dev/tcp connects only to a listener), from
+# 20000-59999, so a second test cluster or a system slurmctld (6817) is left alone.
+free_port() {
+  local port i
+  for ((i = 0; i < 100; i++)); do
+    port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
+  done
+  echo "error: no free TCP port found on 127.0.0.1" >&2
+  return 1
+}
 
 # Waits (bounded) until a command succeeds.
 wait_for() {
@@ -45,7 +54,7 @@ stop_pidfile() {
 case $action in
 start)
   [ "$(id -u)" = 0 ] || { echo "error: a local SLURM cluster needs root (slurmd starts jobs as their users)" >&2; exit 1; }
-  for tool in munged mungekey slurmctld slurmd sbatch python3; do
+  for tool in munged mungekey slurmctld slurmd sbatch; do
     command -v "$tool" >/dev/null || { echo "error: $tool not found: expected Debian's slurm-wlm and munge (apt-get install -y slurm-wlm munge)" >&2; exit 1; }
   done
   mkdir -p "$dir"

@@ -173,39 +173,49 @@ struct ShardAssignmentTests {
         let folder = TempFolder()
         let plan = try RunnerTests().plan(folder)
         let shards = (0..<3).map { folder.path + "/shard-\($0)" }
+        // The two exhaustive runs (7,290 each) take shards 0 and 1; shard 2 gets seven cheap runs
+        // (1,140 each) until it passes them, the eighth goes to shard 0.
+        #expect(ShardAssignment(plan: plan, count: 3).runs(of: 2).count == 7)
         for i in 0..<3 {
             var r = RunnerTests().runner(plan, shards[i])
             r.shard = (i, 3)
-            if i == 1 { r.stopAfter = 1 }   // as if the task were killed after one run
+            if i == 2 { r.stopAfter = 1 }   // as if the task were killed after one run
             _ = try r.run()
         }
         let indexes = try shards.map { try PlanIndex.read(folder: $0) }
-        #expect(indexes[1].costs == RunCost.estimate(plan))
+        #expect(indexes[2].costs == RunCost.estimate(plan))
+        #expect(indexes.map(\.shard) == ["0/3", "1/3", "2/3"])
         var merged = indexes[0]
         merged.shard = nil
-        let owned = plan.shard(index: 1, count: 3)
-        #expect(owned.count >= 2)
-        let missing = try ShardMerge.missing(index: merged, folders: Array(zip(shards, indexes)), out: nil)
+        let owned = plan.shard(index: 2, count: 3)
+        let missing = try ShardMerge.missing(index: merged, folders: shards, indexes: indexes, out: nil)
         #expect(missing.map(\.id) == owned.dropFirst().map(\.id))
-        #expect(missing.allSatisfy { $0.shard == ShardSpec(index: 1, count: 3) && $0.folder == shards[1] })
-        #expect(missing[0].description == "\(owned[1].id)  (shard 1/3, folder \(shards[1]))")
+        #expect(missing.map(\.index) == owned.dropFirst().map(\.index))
+        #expect(missing.allSatisfy { $0.shard == ShardSpec(index: 2, count: 3) && $0.folder == shards[2] })
+        #expect(missing[0].description == "\(owned[1].id)  (shard 2/3, folder \(shards[2]))")
 
         let lines = ShardMerge.refusal(missing, total: plan.runs.count)
-        #expect(lines[0].hasPrefix("error: \(owned.count - 1) of 10 runs missing (shard 1/3); re-run the owning shard"))
+        #expect(lines[0] == "error: 6 of 10 runs missing (shard 2/3); re-run the owning shard with 'ofasearch run MANIFEST --shard I/N --resume --out ITS_FOLDER', or pass --allow-missing to merge the rest")
         #expect(lines.count == 1 + missing.count && lines[1] == "missing: " + missing[0].description)
 
-        // Without shard 1's folder the owner is still known, its folder is not.
-        let without = try ShardMerge.missing(index: merged, folders: [(shards[0], indexes[0]), (shards[2], indexes[2])], out: nil)
-        #expect(without.count == owned.count)
-        #expect(without.allSatisfy { $0.shard == ShardSpec(index: 1, count: 3) && $0.folder == nil })
-        #expect(without[0].description.hasSuffix("(shard 1/3, no folder of that shard given)"))
+        // Without shard 2's folder the owner is still known, its folder is not.
+        let without = try ShardMerge.missing(index: merged, folders: Array(shards.prefix(2)), indexes: Array(indexes.prefix(2)), out: nil)
+        #expect(without.map(\.id) == owned.map(\.id))
+        #expect(without.allSatisfy { $0.shard == ShardSpec(index: 2, count: 3) && $0.folder == nil })
+        #expect(without[0].description.hasSuffix("(shard 2/3, no folder of that shard given)"))
+        // Unsharded folders: the runs are listed without an owner.
+        var plain = indexes[2]
+        plain.shard = nil
+        let unowned = try ShardMerge.missing(index: merged, folders: [shards[2]], indexes: [plain], out: nil)
+        #expect(unowned.count == 9 && unowned.allSatisfy { $0.shard == nil } && unowned[0].description == unowned[0].id)
 
         // Once resumed, nothing is missing.
-        var again = RunnerTests().runner(plan, shards[1])
-        again.shard = (1, 3)
+        var again = RunnerTests().runner(plan, shards[2])
+        again.shard = (2, 3)
         again.resume = true
-        #expect(try again.run().alreadyDone == 1)
-        #expect(try ShardMerge.missing(index: merged, folders: Array(zip(shards, indexes)), out: nil).isEmpty)
+        let rest = try again.run()
+        #expect(rest.alreadyDone == 1 && rest.completed == 6)
+        #expect(try ShardMerge.missing(index: merged, folders: shards, indexes: indexes, out: nil).isEmpty)
     }
 }
 
@@ -217,6 +227,10 @@ struct ShardAssignmentTests {
 
     /// Runs `ofasearch ARGS` with the scheduler variables of this process removed and `env` added.
     static func run(_ args: [String], env: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+        // Output goes to files: no pipe can fill up and block the process.
+        let capture = TempFolder()
+        FileManager.default.createFile(atPath: capture.path + "/out", contents: nil)
+        FileManager.default.createFile(atPath: capture.path + "/err", contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(executable))
         process.arguments = args
@@ -225,19 +239,16 @@ struct ShardAssignmentTests {
         }
         environment.merge(env) { $1 }
         process.environment = environment
-        let output = Pipe(), error = Pipe()
+        let output = try #require(FileHandle(forWritingAtPath: capture.path + "/out"))
+        let error = try #require(FileHandle(forWritingAtPath: capture.path + "/err"))
         process.standardOutput = output
         process.standardError = error
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        // Read both pipes while the process runs (a full pipe would block it).
-        nonisolated(unsafe) var err = Data()
-        let reader = Thread { err = error.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        try output.close()
+        try error.close()
+        return (process.terminationStatus, capture.read("out"), capture.read("err"))
     }
 
     /// A small manifest on the committed CompOFA model and analytic MACs (no ../shared needed).
@@ -281,7 +292,7 @@ struct ShardAssignmentTests {
             #expect(r.status == 0, "\(r.err)")
             let files = try FileManager.default.contentsOfDirectory(atPath: shards[i] + "/runs").map { String($0.dropLast(".jsonl".count)) }
             #expect(files.sorted() == owned[i].sorted())
-            #expect(folder.read("pod-\(i)/plan.json").contains("\"shard\" : \"\(i)\\/3\""))
+            #expect(try PlanIndex.read(folder: shards[i]).shard == "\(i)/3")
         }
         #expect(owned.flatMap { $0 }.count == 10 && Set(owned.flatMap { $0 }).count == 10)
 

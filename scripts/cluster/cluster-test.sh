@@ -22,6 +22,9 @@ start_time=$SECONDS
 
 say() { echo "cluster-test: $*"; }
 fail() { echo "cluster-test: FAILED: $*" >&2; exit 1; }
+trap 'echo "cluster-test: FAILED: command at line $LINENO exited with status $?" >&2' ERR
+# Finished runs in a shard folder (0 before the task has created it).
+count_runs() { if [ -d "$1/runs" ]; then find "$1/runs" -name '*.jsonl' | wc -l; else echo 0; fi; }
 
 [ "$(id -u)" = 0 ] || fail "needs root (slurmd starts jobs as their users)"
 [ -x "$bin" ] || fail "no release binary at $bin (run make build)"
@@ -97,23 +100,20 @@ ids=$(submit --shards "$shards" "$manifest" "$tmp/out2")
 array=$(sed -n 's/^array //p' <<<"$ids") merge=$(sed -n 's/^merge //p' <<<"$ids")
 done_runs=0
 for ((i = 0; i < 6000; i++)); do
-  done_runs=$(find "$tmp/out2/shard-$victim/runs" -name '*.jsonl' 2>/dev/null | wc -l)
+  done_runs=$(count_runs "$tmp/out2/shard-$victim")
   if [ "$done_runs" -ge 1 ]; then break; fi
   sleep 0.05
 done
 [ "$done_runs" -ge 1 ] || fail "task $victim finished no run within 300 s"
 scancel "${array}_$victim"
 wait_jobs 600 "$array" "$merge"
-done_runs=$(find "$tmp/out2/shard-$victim/runs" -name '*.jsonl' | wc -l)
+done_runs=$(count_runs "$tmp/out2/shard-$victim")
 [ "$done_runs" -lt "$victim_runs" ] || fail "task $victim finished all its $victim_runs runs before scancel reached it; nothing to resume"
 say "task $victim cancelled after $done_runs of $victim_runs runs; task state $(job_state "${array}_$victim"), merge job $(job_state "$merge")"
 [ "$(job_state "$merge")" != COMPLETED ] || fail "the merge job ran although task $victim was cancelled"
 [ ! -e "$tmp/out2/merged/runs.jsonl" ] || fail "a merged runs.jsonl exists although a task was cancelled"
 
-set +e
-"$bin" merge "$tmp"/out2/shard-* --out "$tmp/out2/merged" 2>"$tmp/refusal.txt"
-status=$?
-set -e
+if "$bin" merge "$tmp"/out2/shard-* --out "$tmp/out2/merged" 2>"$tmp/refusal.txt"; then status=0; else status=$?; fi
 [ "$status" -ne 0 ] || fail "merge succeeded with runs missing"
 missing=$(grep -c '^missing: ' "$tmp/refusal.txt" || true)
 owned=$(grep -c "^missing: .*(shard $victim/$shards, folder $tmp/out2/shard-$victim)\$" "$tmp/refusal.txt" || true)

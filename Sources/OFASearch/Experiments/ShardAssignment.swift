@@ -148,16 +148,13 @@ public enum RunCost {
 
     /// One estimate per run of `plan`, in plan order.
     public static func estimate(_ plan: RunPlan) -> [Int] {
-        var sizes: [[Int]: Double] = [:]
+        // Space sizes per (part, space entry); an entry that cannot be built (validation refuses
+        // it anyway) counts as unbounded.
+        let sizes = plan.manifest.parts.map { part in
+            part.spaces.map { entry in (try? entry.makeSpace()).map { Double($0.size) } ?? 1e30 }
+        }
         return plan.runs.map { run in
-            let part = plan.manifest.parts[run.partIndex]
-            let key = [run.partIndex, run.spaceIndex]
-            let size = sizes[key] ?? {
-                let s = (try? part.spaces[run.spaceIndex].makeSpace()).map { Double($0.size) } ?? 1e30
-                sizes[key] = s
-                return s
-            }()
-            return estimate(run, part: part, spaceSize: size)
+            estimate(run, part: plan.manifest.parts[run.partIndex], spaceSize: sizes[run.partIndex][run.spaceIndex])
         }
     }
 

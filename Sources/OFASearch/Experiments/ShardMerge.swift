@@ -26,20 +26,21 @@ public struct MissingRun: Sendable, Equatable, CustomStringConvertible {
 /// `--resume`.
 ///
 /// ```swift
-/// let missing = try ShardMerge.missing(index: merged, folders: [("out/shard-0", i0), ("out/shard-1", i1)], out: "out/merged")
+/// let missing = try ShardMerge.missing(index: merged, folders: ["out/shard-0", "out/shard-1"], indexes: [i0, i1], out: "out/merged")
 /// if !missing.isEmpty { print(ShardMerge.refusal(missing, total: merged.runs.count).joined(separator: "\n")) }
 /// ```
 public enum ShardMerge {
-    /// Runs of `index` found in none of `folders` (nor in `out`, which may hold an earlier merge),
-    /// in plan order. The owning shard is recomputed from the plan's cost estimates and the shard
-    /// count the shard folders were run with (the first shard folder's, if they differ).
-    public static func missing(index: PlanIndex, folders: [(path: String, index: PlanIndex)], out: String?) throws -> [MissingRun] {
-        let sources = (out.map { [$0] } ?? []) + folders.map(\.path)
+    /// Runs of `index` found in none of `folders` (whose `plan.json` are `indexes`) nor in `out`
+    /// (which may hold an earlier merge), in plan order. The owning shard is recomputed from the
+    /// plan's cost estimates and the shard count the shard folders were run with (the first shard
+    /// folder's, if they differ).
+    public static func missing(index: PlanIndex, folders: [String], indexes: [PlanIndex], out: String?) throws -> [MissingRun] {
+        let sources = (out.map { [$0] } ?? []) + folders
         let absent = Set(try ExperimentOutputs(index: index, sources: sources).collect().missing)
         guard !absent.isEmpty else { return [] }
         var specs: [(path: String, spec: ShardSpec)] = []
-        for folder in folders {
-            if let text = folder.index.shard, let spec = try? ShardSpec.parse(text) { specs.append((folder.path, spec)) }
+        for (folder, folderIndex) in zip(folders, indexes) {
+            if let text = folderIndex.shard, let spec = try? ShardSpec.parse(text) { specs.append((folder, spec)) }
         }
         var assignment: ShardAssignment?
         if let count = specs.first?.spec.count, let costs = index.costs, costs.count == index.runs.count {

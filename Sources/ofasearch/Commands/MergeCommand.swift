@@ -31,7 +31,7 @@ struct MergeCommand: ParsableCommand {
             var merged = indexes[0]
             merged.shard = nil
             // Before anything is written: which runs no folder holds, and the shard that owned each.
-            let missing = try ShardMerge.missing(index: merged, folders: Array(zip(folders, indexes)), out: FileManager.default.fileExists(atPath: out + "/plan.json") ? out : nil)
+            let missing = try ShardMerge.missing(index: merged, folders: folders, indexes: indexes, out: FileManager.default.fileExists(atPath: out + "/plan.json") ? out : nil)
             if !missing.isEmpty && !allowMissing {
                 FileHandle.standardError.write(Data(ShardMerge.refusal(missing, total: merged.runs.count).map { $0 + "\n" }.joined().utf8))
                 throw ExitCode(1)

@@ -20,7 +20,7 @@ seeds=${CLUSTER_TEST_SEEDS:-0..3}
 shards=4
 start_time=$SECONDS
 
-say() { echo "cluster-test: $*"; }
+say() { echo "cluster-test: [$((SECONDS - start_time)) s] $*"; }
 fail() { echo "cluster-test: FAILED: $*" >&2; exit 1; }
 trap 'echo "cluster-test: FAILED: command at line $LINENO exited with status $?" >&2' ERR
 # Finished runs in a shard folder (0 before the task has created it).

@@ -51,8 +51,16 @@ stop_pidfile() {
   rm -f "$file"
 }
 
+stop_all() {
+  stop_pidfile "$dir/slurmd.pid"
+  stop_pidfile "$dir/slurmctld.pid"
+  stop_pidfile "$dir/munge/munged.pid"
+}
+
 case $action in
 start)
+  # A start that fails half-way stops what it had started.
+  trap 'stop_all' ERR
   [ "$(id -u)" = 0 ] || { echo "error: a local SLURM cluster needs root (slurmd starts jobs as their users)" >&2; exit 1; }
   for tool in munged mungekey slurmctld slurmd sbatch; do
     command -v "$tool" >/dev/null || { echo "error: $tool not found: expected Debian's slurm-wlm and munge (apt-get install -y slurm-wlm munge)" >&2; exit 1; }
@@ -116,9 +124,7 @@ CONF
   ;;
 stop)
   [ -d "$dir" ] || exit 0
-  stop_pidfile "$dir/slurmd.pid"
-  stop_pidfile "$dir/slurmctld.pid"
-  stop_pidfile "$dir/munge/munged.pid"
+  stop_all
   ;;
 *) usage ;;
 esac

@@ -10,12 +10,12 @@ public struct PlanIndex: Codable, Sendable, Equatable {
     public var fingerprint: String
     /// Every run id of the plan, in plan order (not only the shard's).
     public var runs: [String]
-    public var parts: [Part]
-    /// `I/N` when the folder holds one shard's runs.
-    public var shard: String?
     /// Estimated cost of each run, plan order (``RunCost``): shards are balanced by it, and
     /// `merge` recomputes from it which shard owned a missing run. nil in older folders.
     public var costs: [Int]?
+    public var parts: [Part]
+    /// `I/N` when the folder holds one shard's runs.
+    public var shard: String?
 
     public struct Part: Codable, Sendable, Equatable {
         public var name: String
@@ -41,6 +41,7 @@ public struct PlanIndex: Codable, Sendable, Equatable {
         source = m.source
         fingerprint = m.fingerprint
         runs = plan.runs.map(\.id)
+        costs = RunCost.estimate(plan)
         parts = m.parts.map { p in
             let unmemoized = p.strategies.filter { !$0.memoize }.map(\.label)
             return Part(name: p.name, notes: p.notes, metric: p.metric.rawValue, targets: p.targets, spaces: p.spaces.map(\.name),
@@ -51,7 +52,6 @@ public struct PlanIndex: Codable, Sendable, Equatable {
                         unmemoized: unmemoized.isEmpty ? nil : unmemoized)
         }
         self.shard = shard.map { "\($0.index)/\($0.count)" }
-        costs = RunCost.estimate(plan)
     }
 
     public static func read(folder: String) throws -> PlanIndex {

@@ -28,14 +28,15 @@ struct MergeCommand: ParsableCommand {
             for (folder, index) in zip(folders, indexes) where index.fingerprint != indexes[0].fingerprint {
                 throw ValidationError("\(folder) comes from a different manifest than \(folders[0]) (fingerprint \(index.fingerprint) vs \(indexes[0].fingerprint))")
             }
+            // Before anything is written: which runs no folder holds, and the shard that owned each.
+            let missing = try ShardMerge.missing(index: indexes[0], folders: folders, indexes: indexes,
+                                                 out: FileManager.default.fileExists(atPath: out + "/plan.json") ? out : nil)
+            if !missing.isEmpty && !allowMissing {
+                FileHandle.standardError.write(Data(ShardMerge.refusal(missing, total: indexes[0].runs.count).map { $0 + "\n" }.joined().utf8))
+                Foundation.exit(1)
+            }
             var merged = indexes[0]
             merged.shard = nil
-            // Before anything is written: which runs no folder holds, and the shard that owned each.
-            let missing = try ShardMerge.missing(index: merged, folders: folders, indexes: indexes, out: FileManager.default.fileExists(atPath: out + "/plan.json") ? out : nil)
-            if !missing.isEmpty && !allowMissing {
-                FileHandle.standardError.write(Data(ShardMerge.refusal(missing, total: merged.runs.count).map { $0 + "\n" }.joined().utf8))
-                throw ExitCode(1)
-            }
             try FileManager.default.createDirectory(atPath: out + "/runs", withIntermediateDirectories: true)
             if FileManager.default.fileExists(atPath: out + "/plan.json") {
                 let existing = try PlanIndex.read(folder: out)
@@ -56,8 +57,6 @@ struct MergeCommand: ParsableCommand {
             }
         } catch let error as ValidationError {
             throw error
-        } catch let exit as ExitCode {
-            throw exit
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)

@@ -38,6 +38,15 @@ struct RunCommand: ParsableCommand {
     var check = false
 
     func run() throws {
+        // The shard first: a scheduler environment without an index is a usage mistake (one line, status 2).
+        let shardSpec: (index: Int, count: Int)?
+        do {
+            if shard == nil, shards != nil { throw ShardError("--shards applies only to --shard auto") }
+            shardSpec = try shard.map { try ShardSpec.resolve($0, shards: shards, environment: ProcessInfo.processInfo.environment).pair }
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         let catalog = PredictorCatalog()
         let loaded: ExperimentManifest
         do { loaded = try ManifestLoader(predictors: catalog).load(path: manifest) } catch {
@@ -45,14 +54,6 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let plan = RunPlan(manifest: loaded)
-        let shardSpec: (index: Int, count: Int)?
-        do {
-            shardSpec = try shard.map { try ShardSpec.resolve($0, shards: shards, environment: ProcessInfo.processInfo.environment).pair }
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
-        if shard == nil, shards != nil { throw ValidationError("--shards applies only to --shard auto") }
         if check {
             let mine = shardSpec.map { plan.shard(index: $0.index, count: $0.count) } ?? plan.runs
             print("\(manifest): valid; \(plan.runs.count) runs")

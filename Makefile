@@ -1,6 +1,7 @@
 # ofasearch: `make run` installs missing system packages (when root), builds and runs the default
 # experiment; `make test` runs the tests; `make bench` the benchmarks; `make predictors` retrains
-# the committed predictors from ../shared.
+# the committed predictors from ../shared; `make cluster-test` runs a sharded sweep under a local
+# SLURM cluster (root; docs/cluster.md).
 SWIFT ?= swift
 APT_PACKAGES := libxgboost-dev libopenblas-dev libjson-c-dev pkg-config
 BIN := .build/release/ofasearch
@@ -9,7 +10,7 @@ OUT ?= out/quickstart
 # two cores contend.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: deps build run test bench predictors clean fuzz
+.PHONY: deps build run test bench predictors clean fuzz cluster-test
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -50,6 +51,18 @@ fuzz: deps
 	$(SWIFT) build -c release --product ofasearch
 	python3 scripts/fuzz/fuzz.py --binary $(BIN) --seed $(FUZZ_SEED) --cases $(FUZZ_CASES) \
 	  --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS) --out $(FUZZ_OUT)
+
+# Installs Debian's slurm-wlm and munge when root and missing, then scripts/cluster/cluster-test.sh
+# starts a one-node cluster in a temporary folder, runs the test and stops every daemon it started.
+cluster-test: build
+	@if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing: slurm-wlm munge"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge; \
+	  else \
+	    echo "cluster-test needs root and Debian's slurm-wlm and munge (sudo apt-get install -y slurm-wlm munge)"; exit 1; \
+	  fi; \
+	fi
+	./scripts/cluster/cluster-test.sh
 
 clean:
 	rm -rf .build out

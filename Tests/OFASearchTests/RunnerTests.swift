@@ -48,7 +48,8 @@ struct RunnerTests {
         #expect(exhaustive.map(\.id) == ["main__compofa-mbv3-w1.0__exhaustive__tall__s1__r0", "main__compofa-mbv3-w1.0__exhaustive__tall__s2__r0"])
         #expect(exhaustive.allSatisfy { $0.targets == [30, 40] })
         #expect(a.manifest.fingerprint == b.manifest.fingerprint)
-        #expect(a.shard(index: 1, count: 3).map(\.index) == [1, 4, 7])
+        // Shards balance estimated cost (ShardAssignmentTests): the two exhaustive runs outweigh the rest.
+        #expect(a.shard(index: 1, count: 3).map(\.index) == [5])
     }
 
     @Test func repetitionsDeriveTheirSeeds() throws {

@@ -28,7 +28,7 @@ public struct ExperimentRunner: Sendable {
     public var resume = false
     /// Discard an earlier experiment's outputs in the folder first.
     public var fresh = false
-    /// Only the runs with `index % count == index` (a cluster array job's share).
+    /// Only the runs of shard `index` of `count` (a cluster array job's share; ``RunPlan/shard(index:count:)``).
     public var shard: (index: Int, count: Int)?
     /// Progress on stderr (the CLI turns it on when stderr is a terminal).
     public var showProgress = false

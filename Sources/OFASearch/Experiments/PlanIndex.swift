@@ -10,6 +10,9 @@ public struct PlanIndex: Codable, Sendable, Equatable {
     public var fingerprint: String
     /// Every run id of the plan, in plan order (not only the shard's).
     public var runs: [String]
+    /// Estimated cost of each run, plan order (``RunCost``): shards are balanced by it, and
+    /// `merge` recomputes from it which shard owned a missing run. nil in older folders.
+    public var costs: [Int]?
     public var parts: [Part]
     /// `I/N` when the folder holds one shard's runs.
     public var shard: String?
@@ -41,6 +44,7 @@ public struct PlanIndex: Codable, Sendable, Equatable {
         source = m.source
         fingerprint = m.fingerprint
         runs = plan.runs.map(\.id)
+        costs = RunCost.estimate(plan)
         parts = m.parts.map { p in
             let unmemoized = p.strategies.filter { !$0.memoize }.map(\.label)
             return Part(name: p.name, notes: p.notes, metric: p.metric.rawValue, targets: p.targets, spaces: p.spaces.map(\.name),

@@ -3,7 +3,7 @@
 ///
 /// ```swift
 /// let plan = RunPlan(manifest: manifest)
-/// let mine = plan.shard(index: 0, count: 4)   // runs 0, 4, 8, ...
+/// let mine = plan.shard(index: 0, count: 4)   // a quarter of the estimated cost
 /// ```
 public struct RunPlan: Sendable {
     public let manifest: ExperimentManifest
@@ -104,9 +104,10 @@ public struct RunPlan: Sendable {
         return longest
     }
 
-    /// Every `count`-th run starting at `index` (0-based), for cluster array jobs.
+    /// The runs of shard `index` of `count` (0-based), for cluster array jobs: shards balance the
+    /// runs' estimated cost (``ShardAssignment``); each shard's runs are in plan order.
     public func shard(index: Int, count: Int) -> [PlannedRun] {
-        runs.filter { $0.index % count == index }
+        ShardAssignment(plan: self, count: count).runs(of: index).map { runs[$0] }
     }
 
     /// A budget as written in ids and tables: `25`, `22.5`, `300M`.

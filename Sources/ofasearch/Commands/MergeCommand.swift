@@ -18,6 +18,9 @@ struct MergeCommand: ParsableCommand {
     @Option(help: "Folder to write the merged results to.")
     var out: String
 
+    @Flag(help: "Merge even if some runs are missing (they are listed in the report); without it merge refuses and lists them with their shards.")
+    var allowMissing = false
+
     func run() throws {
         guard !folders.isEmpty else { RunCommand.fail("give at least one folder to merge", status: 2) }
         do { try OutputFolder.check(out) } catch { RunCommand.fail("--out: \(error)", status: 2) }
@@ -25,6 +28,13 @@ struct MergeCommand: ParsableCommand {
             let indexes = try folders.map { try PlanIndex.read(folder: $0) }
             for (folder, index) in zip(folders, indexes) where index.fingerprint != indexes[0].fingerprint {
                 RunCommand.fail("\(folder) comes from a different manifest than \(folders[0]) (fingerprint \(index.fingerprint) vs \(indexes[0].fingerprint))", status: 2)
+            }
+            // Before anything is written: which runs no folder holds, and the shard that owned each.
+            let missing = try ShardMerge.missing(index: indexes[0], folders: folders, indexes: indexes,
+                                                 out: FileManager.default.fileExists(atPath: out + "/plan.json") ? out : nil)
+            if !missing.isEmpty && !allowMissing {
+                FileHandle.standardError.write(Data(ShardMerge.refusal(missing, total: indexes[0].runs.count).map { $0 + "\n" }.joined().utf8))
+                Foundation.exit(1)
             }
             var merged = indexes[0]
             merged.shard = nil

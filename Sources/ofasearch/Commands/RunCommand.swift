@@ -28,21 +28,28 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Runs executed at once (default: the manifest's 'jobs', else one per core). Results do not depend on it.")
     var jobs: Int?
 
-    @Option(help: "Run only shard I of N (0-based: every N-th run starting at I), e.g. --shard $SLURM_ARRAY_TASK_ID/8; combine with 'ofasearch merge'.")
+    @Option(help: "Run only shard I of N (0-based; shards balance the runs' estimated cost), or 'auto': from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX (docs/cluster.md); combine with 'ofasearch merge'.")
     var shard: String?
+
+    @Option(help: "Shard count for --shard auto where the scheduler does not give it (Kubernetes); default: $OFASEARCH_SHARDS.")
+    var shards: Int?
 
     @Flag(help: "Validate the manifest and print the planned runs; run nothing.")
     var check = false
 
     func run() throws {
-        // Usage mistakes first, before the manifest is read or anything is written.
+        // Usage mistakes first, before the manifest is read or anything is written; a scheduler
+        // environment without an index is one of them.
         if resume && fresh { Self.fail("--resume keeps the finished runs and --fresh discards them: give one or the other", status: 2) }
         if let jobs, jobs < 1 || jobs > ManifestLoader.maxJobs { Self.fail("--jobs must be between 1 and \(ManifestLoader.maxJobs), got \(jobs)", status: 2) }
         if let out {
             do { try OutputFolder.check(out) } catch { Self.fail("--out: \(error)", status: 2) }
         }
         let shardSpec: (index: Int, count: Int)?
-        do { shardSpec = try shard.map(Self.parseShard) } catch { Self.fail("\(error)", status: 2) }
+        do {
+            if shard == nil, shards != nil { throw ShardError("--shards applies only to --shard auto") }
+            shardSpec = try shard.map { try ShardSpec.resolve($0, shards: shards, environment: ProcessInfo.processInfo.environment).pair }
+        } catch { Self.fail("\(error)", status: 2) }
 
         let catalog = PredictorCatalog()
         let loaded: ExperimentManifest
@@ -53,7 +60,8 @@ struct RunCommand: ParsableCommand {
         let plan = RunPlan(manifest: loaded)
         if check {
             let mine = shardSpec.map { plan.shard(index: $0.index, count: $0.count) } ?? plan.runs
-            print("\(manifest): valid; \(plan.runs.count) runs\(shardSpec == nil ? "" : ", \(mine.count) in this shard")")
+            print("\(manifest): valid; \(plan.runs.count) runs")
+            if let shardSpec { print(ShardAssignment(plan: plan, count: shardSpec.count).summary(of: shardSpec.index)) }
             for run in mine { print(run.id) }
             return
         }
@@ -96,13 +104,5 @@ struct RunCommand: ParsableCommand {
     static func fail(_ message: String, status: Int32) -> Never {
         warn("error: " + message)
         Foundation.exit(status)
-    }
-
-    static func parseShard(_ text: String) throws -> (index: Int, count: Int) {
-        let parts = text.split(separator: "/")
-        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 0, i < n else {
-            throw RunnerError.output("--shard expects I/N with 0 <= I < N (e.g. 0/4), got '\(text)'")
-        }
-        return (i, n)
     }
 }

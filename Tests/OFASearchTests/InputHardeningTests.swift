@@ -198,6 +198,12 @@ import Testing
         }
     }
 
+    /// Both table readers (search's and `lut validate`'s) bound their entries alike.
+    @Test func profiledTableEntriesAreBoundedToo() throws {
+        let path = try Self.temporaryFile("128_lookup_table.yaml", "Conv-input:128x128x3-output:64x64x16:\n  count: 3\n  mean: 1e300\n  std: 0.1\n")
+        #expect { _ = try ProfiledLatencyTable(contentsOf: path) } throws: { "\($0)".contains(":1: ") && "\($0)".contains("mean must be a latency in 0...10000 ms") }
+    }
+
     @Test func latencyTableEntriesAreBounded() throws {
         for bad in ["1e300", "-1", ".nan", "20000"] {
             #expect {
@@ -209,7 +215,8 @@ import Testing
     // MARK: XGBoost models
 
     static func copyOfCommittedModel(_ name: String) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ofasearch-model-\(name)-\(getpid())").path
+        // Parameterized cases run in parallel in one process: the name must differ per call.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ofasearch-model-\(name)-\(UUID().uuidString)").path
         try? FileManager.default.removeItem(atPath: dir)
         try FileManager.default.copyItem(atPath: TestData.packageRoot + "/predictors/ofa-mbv3-w1.0-top1", toPath: dir)
         return dir
@@ -256,6 +263,9 @@ import Testing
         // The first key's length (an int64 after "{L") made huge.
         long[2] = 0x7F
         #expect { _ = try ModelDocument(ubjson: long) } throws: { "\($0)".contains("cannot fit") }
+        // Items that take no bytes would let a count stand for any amount of work.
+        let nulls = Data("[[$Z#l".utf8) + Data([0x00, 0x00, 0x00, 0x03]) + Data("]".utf8)
+        #expect { _ = try ModelDocument(ubjson: nulls) } throws: { "\($0)".contains("a container typed 'Z'") }
     }
 
     @Test func libraryMessagesAndQuotedInputStayOneReadableLine() {
@@ -274,8 +284,24 @@ import Testing
         #expect(tampered != text)
         try tampered.write(toFile: path, atomically: true, encoding: .utf8)
         #expect { _ = try XGBoostModel(directory: dir) } throws: { error in
-            "\(error)".contains("target_transform.resolution_offsets.160")
+            "\(error)".contains("target_transform does not match its target_transform_sha256")
         }
+    }
+
+    /// An offset edited to a plausible value (40 for 75) is caught by the transform's checksum;
+    /// an impossible one with its checksum updated, by the range check.
+    @Test func plausiblyTamperedOffsetsAreCaughtByTheirChecksum() throws {
+        let dir = try Self.copyOfCommittedModel("offset-plausible")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/provenance.json"
+        var provenance = try XGBoostProvenance.decode(try Data(contentsOf: URL(fileURLWithPath: path)))
+        provenance.targetTransform.resolutionOffsets["224"] = 40
+        try provenance.encoded().write(to: URL(fileURLWithPath: path))
+        #expect { _ = try XGBoostModel(directory: dir) } throws: { "\($0)".contains("offsets were edited") }
+        provenance.targetTransform.resolutionOffsets["224"] = -40
+        provenance.targetTransformSHA256 = provenance.targetTransform.checksum
+        try provenance.encoded().write(to: URL(fileURLWithPath: path))
+        #expect { _ = try XGBoostModel(directory: dir) } throws: { "\($0)".contains("target_transform.resolution_offsets.224 is -40.0") }
     }
 
     // MARK: Measurement data
@@ -309,6 +335,51 @@ import Testing
         #expect(textStatus == 0 && !text.contains("nan") && text.contains("kendall_tau n/a"))
         #expect(JSONValue.object([("a", .double(.nan)), ("b", .array([.object([("c", .double(.infinity)), ("d", .int(1))])]))])
                     .omittingUndefinedNumbers.rendered() == #"{"b":[{"d":1}]}"#)
+    }
+
+    /// A line of invisible non-JSON whitespace (U+200B) is an error naming its line, not a crash
+    /// or a silently shifted line number.
+    @Test(.enabled(if: executable != nil, skipReason))
+    func invisibleCharactersAreNotBlankLines() throws {
+        let model = TestData.packageRoot + "/predictors/ofa-mbv3-w1.0-top1"
+        let good = Self.arch.replacingOccurrences(of: "}", with: #","top1":70.5}"#)
+        let data = try Self.temporaryFile("zero-width.jsonl", good + "\n\u{200B}\n" + good + "\n")
+        try Self.expectOneLineError(["predictor", "eval", "--model", model, "--data", data], contains: ["\(data):2: "])
+        try Self.expectOneLineError(["predict", "--space", "ofa-mbv3-w1.2", "--macs"], stdin: Self.arch + "\n \u{200B}\n", contains: ["stdin:2: "])
+    }
+
+    @Test(.enabled(if: executable != nil, skipReason))
+    func namedPipesAndEndlessStdinAreHandled() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ofasearch-fifo-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fifo = dir + "/mlp"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", "cat > \(fifo)"]
+        let pipe = Pipe()
+        writer.standardInput = pipe
+        try writer.run()
+        pipe.fileHandleForWriting.write(Data(Self.mlpJSON().utf8))
+        try pipe.fileHandleForWriting.close()
+        let (status, out, err) = try PredictCommandTests.run(["predict", "--space", "ofa-mbv3-w1.2", "--accuracy", fifo], stdin: Self.arch)
+        writer.waitUntilExit()
+        #expect(status == 0 && out.contains(#""accuracy":"#), "\(err)")
+        // /dev/zero as standard input: refused after a megabyte, not read without end.
+        let start = Date()
+        let zero = Process()
+        zero.executableURL = URL(fileURLWithPath: try #require(Self.executable))
+        zero.arguments = ["predict", "--space", "ofa-mbv3-w1.2", "--macs"]
+        zero.standardInput = FileHandle(forReadingAtPath: "/dev/zero")
+        let errors = Pipe()
+        zero.standardError = errors
+        zero.standardOutput = Pipe()
+        try zero.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        zero.waitUntilExit()
+        #expect(zero.terminationStatus == 1 && message.contains("stdin:1: a line longer than 1 MiB"))
+        #expect(Date().timeIntervalSince(start) < 10)
     }
 
     @Test(.enabled(if: executable != nil, skipReason))

@@ -37,6 +37,14 @@ struct ManifestTests {
     seeds: [1, 2]
     """
 
+    /// A control character in a name would end up raw in report.md and file names.
+    @Test func namesWithControlCharactersAreRefused() {
+        let found = issues(Self.valid.replacingOccurrences(of: "name: small", with: #"name: "a\u0000b""#))
+        #expect(found.contains { $0.line == 1 && $0.message.contains("holds a control character") }, "\(found.map(\.message))")
+        let newline = issues(Self.valid.replacingOccurrences(of: "name: small", with: #"name: "a\nb""#))
+        #expect(newline.contains { $0.message.contains("holds a control character") })
+    }
+
     @Test func validManifestLoadsWithDefaults() throws {
         // exhaustive cannot run in the OFA space: restrict it there.
         let yaml = Self.valid.replacingOccurrences(of: "  - ofa-mbv3-w1.0", with: "  - {name: ofa-mbv3-w1.0, strategies: [evolutionary]}")

@@ -95,8 +95,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: cwd, withIntermediateDirectories: true)
         let (status, out, err) = try Self.ofasearch(["run", manifest], in: cwd)
         #expect(status == 0, "\(err)")
-        #expect(out.contains("report: out/..-..-escape/report.md"))
-        #expect(FileManager.default.fileExists(atPath: cwd + "/out/..-..-escape/report.md"))
+        #expect(out.contains("report: out/---..-escape/report.md"))
+        #expect(FileManager.default.fileExists(atPath: cwd + "/out/---..-escape/report.md"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["a", "small.yaml"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/a") == ["b"])
     }

@@ -38,14 +38,16 @@ struct RunnerHardeningTests {
     }
 
     @Test func namesBecomeFileNamesInsideTheFolder() {
-        #expect(SafeName.slug("../../x") == "..-..-x")
+        #expect(SafeName.slug("../../x") == "---..-x")
+        #expect(SafeName.slug(".hidden") == "-hidden")
         #expect(SafeName.slug("..") == "--")
         #expect(SafeName.slug(".") == "-")
         #expect(SafeName.slug("") == "-")
         #expect(SafeName.slug("a/b c") == "a-b-c")
         // Names already safe are unchanged, so existing run ids stay as they were.
         #expect(SafeName.slug("note10-mlp_v1.2") == "note10-mlp_v1.2")
-        #expect(SafeName.slug(".hidden") == ".hidden")
+        // A leading dot would hide the folder from a plain `ls out`.
+        #expect(SafeName.slug(".hidden") == "-hidden")
     }
 
     @Test func aLockedFolderIsRefusedNamingTheHolder() throws {

@@ -82,7 +82,9 @@ public struct ProfiledLatencyTable: Sendable {
                 .filter({ $0.hasSuffix("_lookup_table.yaml") }).sorted().first else { return nil }
             file = path + "/" + first
         }
-        guard let handle = FileHandle(forReadingAtPath: file) else { return nil }
+        // A named pipe was read once already (opening it again would wait for a writer).
+        var info = stat()
+        guard stat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG, let handle = FileHandle(forReadingAtPath: file) else { return nil }
         defer { try? handle.close() }
         // The header is a few comment lines at the top; a file without one is never read whole.
         let head = String(decoding: handle.readData(ofLength: 16_384), as: UTF8.self)
@@ -149,15 +151,20 @@ public struct ProfiledLatencyTable: Sendable {
 
     static func parse(file: String) throws(PredictorError) -> ([String: LatencyStats], [String]) {
         let text: String
-        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-            throw .unreadable(path: file, reason: "\(error.localizedDescription)")
-        }
+        do { text = try InputFile.readText(file) } catch { throw .unreadable(path: error.path, reason: error.reason) }
         var entries: [String: LatencyStats] = [:]
         var header: [String] = []
         var key: String?, fields: [String: Double] = [:], keyLine = 0
         func finish() throws(PredictorError) {
             guard let k = key else { return }
             guard let mean = fields["mean"] else { throw .malformed(path: "\(file):\(keyLine)", reason: "entry '\(k)' has no 'mean'") }
+            // The same bound as every look-up table reader (LatencyLookupFile).
+            guard mean.isFinite, mean >= 0, mean <= LatencyLookupFile.maxLayerMilliseconds else {
+                throw .malformed(path: "\(file):\(keyLine)", reason: "entry '\(k)': mean must be a latency in 0...\(Int(LatencyLookupFile.maxLayerMilliseconds)) ms, got \(mean)")
+            }
+            for (name, v) in fields where !v.isFinite || v < 0 {
+                throw .malformed(path: "\(file):\(keyLine)", reason: "entry '\(k)': \(name) must be a finite non-negative number, got \(v)")
+            }
             entries[k] = LatencyStats(count: Int(fields["count"] ?? 0), mean: mean, std: fields["std"] ?? (fields["var"].map { $0.squareRoot() } ?? 0))
         }
         for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {

@@ -120,7 +120,7 @@ public struct MeasurementSet: Sendable {
         let data = try readFile(path)
         let text = try utf8Text(data, path: path)
         let keys = target.split(separator: ".").map(String.init)
-        var rows = try JSONLines.parse(text, source: path) { obj throws(JSONInputError) -> MeasuredArchitecture in
+        let numbered = try JSONLines.parseNumbered(text, source: path) { obj throws(JSONInputError) -> MeasuredArchitecture in
             let arch = try MeasurementRules.architecture(obj, rules)
             var node = obj
             for key in keys.dropLast() {
@@ -133,8 +133,12 @@ public struct MeasurementSet: Sendable {
             try rules?.check(value, key: target)
             return MeasuredArchitecture(arch: arch, value: value)
         }
+        let rows = numbered.map { line, row in
+            var row = row
+            row.origin = "\(path):\(line)"
+            return row
+        }
         guard !rows.isEmpty else { throw .invalid("\(path): no measurements") }
-        for (i, line) in JSONLines.lineNumbers(of: text).enumerated() { rows[i].origin = "\(path):\(line)" }
         return MeasurementSet(target: target, rows: rows, sources: [Source(path: path, rows: rows.count, sha256: SHA256.hex(data))])
     }
 

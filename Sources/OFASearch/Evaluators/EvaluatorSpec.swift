@@ -35,7 +35,8 @@ public struct EvaluatorSpec: Sendable, Equatable {
     /// Whether a file is an evaluator spec (a YAML mapping with `kind: command`), judged from its
     /// first lines, so a predictor loader can tell it from other inputs cheaply.
     public static func looksLikeSpec(_ path: String) -> Bool {
-        guard path.hasSuffix(".yaml") || path.hasSuffix(".yml"),
+        var info = stat()
+        guard path.hasSuffix(".yaml") || path.hasSuffix(".yml"), stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
               let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         let head = String(decoding: handle.readData(ofLength: 4096), as: UTF8.self)

@@ -38,8 +38,8 @@ public struct ManifestLoader: Sendable {
             throw ManifestError(issues: [ManifestIssue(file: path, line: 0, message: "is a directory; expected a YAML manifest file")])
         }
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw ManifestError(issues: [ManifestIssue(file: path, line: 0, message: "cannot read the manifest: \(FileSystem.reason(of: error))")])
+        do { text = try InputFile.readText(path) } catch {
+            throw ManifestError(issues: [ManifestIssue(file: path, line: 0, message: "cannot read the manifest: \(error.reason)")])
         }
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         return try load(yaml: text, source: path, directory: dir)
@@ -485,7 +485,9 @@ public struct ManifestLoader: Sendable {
                     if reference.kind == .measured {
                         // Measuring is slow: price only the smallest subnet at each resolution.
                         for r in searchSpace.resolutions {
-                            let cost = try efficiency.predictEfficiency(searchSpace.smallest(resolution: r))
+                            let smallest = searchSpace.smallest(resolution: r)
+                            let cost = try PredictionCheck.efficiency(try efficiency.predictEfficiency(smallest), of: smallest,
+                                                                      metric: efficiency.metric, predictor: efficiency.name)
                             if cheapest == nil || cost < cheapest!.cost { cheapest = (cost, r) }
                         }
                     } else {

@@ -64,8 +64,9 @@ final class ManifestReader {
         }
         var out: [(name: String, key: Node, value: Node)] = []
         for (key, value) in mapping {
-            guard let name = key.scalar?.string, !name.isEmpty else {
-                issue(key, "\(what): names must be plain words, got \(describe(key))")
+            guard let name = key.scalar?.string, !name.isEmpty,
+                  !name.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
+                issue(key, "\(what): names must be plain words, got \(describe(key).printable)")
                 continue
             }
             if out.contains(where: { $0.name == name }) {
@@ -125,6 +126,11 @@ final class ManifestReader {
         }
         if value.utf8.count > SafeName.maxNameBytes {
             issue(node, "\(what) is \(value.utf8.count) bytes long; at most \(SafeName.maxNameBytes) (it becomes part of file names)")
+            return nil
+        }
+        // Names are printed in reports and file names: a NUL or a newline would corrupt both.
+        if value.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            issue(node, "\(what) '\(value.printable)' holds a control character")
             return nil
         }
         return value

@@ -67,7 +67,9 @@ public struct RunRecord: Sendable {
     func projected(secondsPerArchitecture cost: Double, proxyScale: Double = 1, realCost: any EfficiencyPredictor) throws -> RunRecord {
         var r = self
         r.projection = (efficiency ?? .nan, cost, proxyScale)
-        if let arch { r.efficiency = try realCost.predictEfficiency(arch) }
+        if let arch {
+            r.efficiency = try PredictionCheck.efficiency(try realCost.predictEfficiency(arch), of: arch, metric: realCost.metric, predictor: realCost.name)
+        }
         r.seconds += Double(uniqueArchitectures) * cost
         r.runSeconds += Double(runUniqueArchitectures) * cost
         return r

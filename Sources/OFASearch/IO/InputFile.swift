@@ -10,7 +10,7 @@ import Foundation
 /// ```
 public enum InputFile {
     /// The largest input read: the biggest real one (OFA's MLP export) is under 5 MB.
-    public static let maxBytes = 2 << 30
+    public static let maxBytes = 256 << 20
 
     public static func read(_ path: String) throws(InputFileError) -> Data {
         var info = stat()

@@ -194,17 +194,24 @@ public enum JSONLines {
     /// the line.
     public static func parse<T>(_ text: String, source: String,
                                 _ transform: (JSONCObject) throws -> T) throws(JSONInputError) -> [T] {
-        var out: [T] = []
+        try parseNumbered(text, source: source, transform).map(\.value)
+    }
+
+    /// Like ``parse(_:source:_:)``, with each value's line number. Blank means JSON whitespace
+    /// only (space, tab, CR, LF): a line of other invisible characters is an error, not skipped.
+    public static func parseNumbered<T>(_ text: String, source: String,
+                                        _ transform: (JSONCObject) throws -> T) throws(JSONInputError) -> [(line: Int, value: T)] {
+        var out: [(line: Int, value: T)] = []
         var lineNumber = 0
         // "\r\n" is one Character in Swift: split on both line ends.
         for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = line.jsonTrimmed
             if trimmed.isEmpty { continue }
             do {
-                let obj = try JSONCObject(parsing: trimmed)
+                let obj = try JSONCObject(parsing: String(trimmed))
                 guard obj.isObject else { throw JSONInputError.invalid("expected a JSON object") }
-                out.append(try transform(obj))
+                out.append((lineNumber, try transform(obj)))
             } catch {
                 throw .at(source: source, line: lineNumber, reason: "\(error)")
             }
@@ -212,23 +219,22 @@ public enum JSONLines {
         return out
     }
 
-    /// The line number of each non-blank line, in order: the lines ``parse(_:source:_:)`` reads.
-    public static func lineNumbers(of text: String) -> [Int] {
-        var out: [Int] = []
-        var line = 0
-        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
-            line += 1
-            if !raw.allSatisfy(\.isWhitespace) { out.append(line) }
-        }
-        return out
-    }
-
     /// Reads and parses a file.
     public static func read<T>(path: String, _ transform: (JSONCObject) throws -> T) throws(JSONInputError) -> [T] {
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
-        }
+        do { text = try InputFile.readText(path) } catch { throw .unreadable(path: error.path, reason: error.reason) }
         return try parse(text, source: path, transform)
+    }
+}
+
+extension StringProtocol {
+    /// The text without JSON whitespace (space, tab, CR, LF) at either end: what JSON ignores,
+    /// and no more (Foundation's whitespace set also takes U+200B and friends).
+    public var jsonTrimmed: SubSequence {
+        let isJSONSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
+        guard let first = firstIndex(where: { !isJSONSpace($0) }), let last = lastIndex(where: { !isJSONSpace($0) }) else {
+            return self[endIndex...]
+        }
+        return self[first...last]
     }
 }

@@ -57,7 +57,7 @@ public struct LineReader {
                 return line
             }
             guard buffer.count - start <= maxLineBytes else {
-                throw .at(source: source, line: lineNumber + 1, reason: "a line longer than \(maxLineBytes >> 20) MiB; expected JSON Lines")
+                throw .at(source: source, line: lineNumber + 1, reason: "a line longer than \(maxLineBytes >= 1 << 20 ? "\(maxLineBytes >> 20) MiB" : "\(maxLineBytes) bytes"); expected JSON Lines")
             }
             try fill()
         }

@@ -31,6 +31,9 @@ public final class Evaluator {
     public let chunkSize: Int
     /// Whether predictions are reused for architectures seen before.
     public let memoize: Bool
+    /// The efficiency predictor's metric, read once (it is checked on every prediction).
+    private let efficiencyMetric: EfficiencyMetric
+    private let maxEfficiency: Double
 
     private struct Entry {
         var efficiency: Double = .nan
@@ -50,6 +53,8 @@ public final class Evaluator {
                 memoize: Bool = true) {
         self.accuracyPredictor = accuracy
         self.efficiencyPredictor = efficiency
+        self.efficiencyMetric = efficiency.metric
+        self.maxEfficiency = efficiency.metric.plausibleRange.upperBound
         self.threads = max(1, threads)
         self.chunkSize = max(1, chunkSize)
         self.memoize = memoize
@@ -102,8 +107,10 @@ public final class Evaluator {
     /// One cost from the predictor, checked: every prediction enters the search through here or
     /// through the batched calls below (``PredictionCheck``).
     private func checkedEfficiency(of arch: Architecture) throws -> Double {
-        try PredictionCheck.efficiency(try efficiencyPredictor.predictEfficiency(arch), of: arch,
-                                       metric: efficiencyPredictor.metric, predictor: efficiencyPredictor.name)
+        let value = try efficiencyPredictor.predictEfficiency(arch)
+        // The common case costs two comparisons; the predictor's name is asked for only in an error.
+        if value > 0, value <= maxEfficiency { return value }
+        return try PredictionCheck.efficiency(value, of: arch, metric: efficiencyMetric, predictor: efficiencyPredictor.name)
     }
 
     /// Costs of many architectures, memoized; misses go to the predictor in one batch.

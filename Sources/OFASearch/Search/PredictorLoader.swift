@@ -28,6 +28,9 @@ public enum PredictorLoader {
             }
             return try XGBoostAccuracyPredictor(directory: path, space: space)
         }
+        // Only a regular file can be peeked at: a named pipe is read once, by the MLP reader.
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFIFO { return try MLPAccuracyPredictor(contentsOf: path) }
         guard let head = FileHandle(forReadingAtPath: path).map({ h in defer { try? h.close() }; return h.readData(ofLength: 4096) }) else {
             throw PredictorError.unreadable(path: path, reason: "cannot open the file")
         }

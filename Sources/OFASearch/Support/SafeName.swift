@@ -6,7 +6,7 @@
 ///
 /// ```swift
 /// SafeName.slug("note10 / mlp")   // "note10---mlp"
-/// SafeName.slug("../../x")        // "..-..-x" (a name inside out/, not two levels above it)
+/// SafeName.slug("../../x")        // "---..-x" (a name inside out/, not two levels above it)
 /// SafeName.slug("..")             // "--"
 /// ```
 public enum SafeName {
@@ -18,9 +18,10 @@ public enum SafeName {
     public static let maxRunIDBytes = 200
 
     public static func slug(_ s: String) -> String {
-        let mapped = String(s.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" ? $0 : "-" })
-        // "." and ".." name the folder itself and its parent.
-        if mapped.allSatisfy({ $0 == "." }) { return String(repeating: "-", count: max(mapped.count, 1)) }
-        return mapped
+        var mapped = String(s.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" ? $0 : "-" })
+        // "." and ".." name the folder itself and its parent; a leading dot hides a file.
+        let dots = mapped.prefix { $0 == "." }.count
+        if dots > 0 { mapped = String(repeating: "-", count: dots) + mapped.dropFirst(dots) }
+        return mapped.isEmpty ? "-" : mapped
     }
 }

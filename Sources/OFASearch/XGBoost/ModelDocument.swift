@@ -136,7 +136,7 @@ private struct UBJReader {
     mutating func length() throws(ModelDocument.Malformed) -> Int {
         let marker = try byte()
         guard case let .int(n) = try number(marker) else { throw fail("a length must be an integer") }
-        guard n >= 0, n <= Int64(bytes.count) * 8 else { throw fail("a length of \(n) cannot fit in the file") }
+        guard n >= 0, n <= Int64(bytes.count - offset) else { throw fail("a length of \(n) cannot fit in the \(bytes.count - offset) bytes left") }
         return Int(n)
     }
 
@@ -163,10 +163,18 @@ private struct UBJReader {
             let isObject = marker == UInt8(ascii: "{")
             var type: UInt8?
             var count: Int?
-            if offset < bytes.count, bytes[offset] == UInt8(ascii: "$") { offset += 1; type = try byte() }
+            if offset < bytes.count, bytes[offset] == UInt8(ascii: "$") {
+                offset += 1
+                let t = try byte()
+                // Items of these types take no bytes: a count could then stand for any amount of work.
+                if [UInt8(ascii: "Z"), UInt8(ascii: "T"), UInt8(ascii: "F"), UInt8(ascii: "N")].contains(t) {
+                    throw fail("a container typed '\(Character(UnicodeScalar(t)))' (XGBoost writes none)")
+                }
+                type = t
+            }
             if offset < bytes.count, bytes[offset] == UInt8(ascii: "#") { offset += 1; count = try length() }
             if type != nil, count == nil { throw fail("a typed container needs a count") }
-            if let count, count > bytes.count - offset, type.map({ ![UInt8(ascii: "Z"), UInt8(ascii: "T"), UInt8(ascii: "F")].contains($0) }) ?? true {
+            if let count, count > bytes.count - offset {
                 throw fail("a container of \(count) items cannot fit in the \(bytes.count - offset) bytes left")
             }
             var list: [ModelDocument] = []

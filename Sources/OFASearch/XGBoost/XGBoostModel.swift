@@ -150,14 +150,21 @@ public final class XGBoostModel: Sendable {
     /// (added to a prediction) far outside the measured unit's range.
     static func checkTransform(_ provenance: XGBoostProvenance, path: String) throws(XGBoostError) {
         let t = provenance.targetTransform
+        guard let recorded = provenance.targetTransformSHA256 else {
+            throw .model(path: path, reason: "the provenance records no target_transform_sha256 to verify target_transform against (retrain the model)")
+        }
+        guard recorded.lowercased() == t.checksum else {
+            throw .model(path: path, reason: "target_transform does not match its target_transform_sha256: the offsets were edited (restore them, or retrain)")
+        }
         // Offsets are per-resolution means of the training target: top-1 in %, ms, or log(ms).
-        let allowed: ClosedRange<Double> = t.log ? -30...30 : (provenance.kind == .accuracy ? 0...100 : 0...1e6)
+        // log(10⁻⁶ ms) … log(10⁶ ms): the plausible latency range, logged.
+        let allowed: ClosedRange<Double> = t.log ? -13.9...13.9 : (provenance.kind == .accuracy ? 0...100 : 0...1e6)
         for (key, offset) in t.resolutionOffsets.sorted(by: { $0.key < $1.key }) {
             guard Int(key) != nil else {
                 throw .model(path: path, reason: "target_transform.resolution_offsets: key '\(key)' is not a resolution")
             }
             guard offset.isFinite, allowed.contains(offset) else {
-                throw .model(path: path, reason: "target_transform.resolution_offsets.\(key) is \(offset), expected a number in \(allowed.lowerBound)...\(allowed.upperBound) for a\(t.log ? " log" : "") \(provenance.kind.rawValue) target")
+                throw .model(path: path, reason: "target_transform.resolution_offsets.\(key) is \(offset), expected a number in \(PredictionCheck.format(allowed.lowerBound))...\(PredictionCheck.format(allowed.upperBound)) for \(t.log ? "a log" : (provenance.kind == .accuracy ? "an" : "a")) \(provenance.kind.rawValue) target")
             }
         }
     }
@@ -171,6 +178,7 @@ public final class XGBoostModel: Sendable {
         var provenance = provenance
         let modelData = try booster.serialized(Booster.Format(path: provenance.modelFile))
         provenance.modelSHA256 = SHA256.hex(modelData)
+        provenance.targetTransformSHA256 = provenance.targetTransform.checksum
         let provenanceData: Data
         do { provenanceData = try provenance.encoded() } catch {
             throw .model(path: directory, reason: "cannot encode the provenance: \(error)")

@@ -35,6 +35,15 @@ public struct XGBoostProvenance: Codable, Sendable, Equatable {
         }
 
         public func offset(resolution: Int) -> Double { resolutionOffsets[String(resolution)] ?? 0 }
+
+        /// sha256 of the transform in a canonical form (`log=…` then `resolution=bits` with each
+        /// offset's IEEE 754 bits in hex, resolutions ascending): recorded beside it, so an
+        /// offset edited by hand (a plausible 40 for 75) is caught, not only an impossible one.
+        public var checksum: String {
+            let offsets = resolutionOffsets.sorted { (Int($0.key) ?? 0, $0.key) < (Int($1.key) ?? 0, $1.key) }
+                .map { "\($0.key)=\(String($0.value.bitPattern, radix: 16))" }
+            return SHA256.hex(Data((["log=\(log)"] + offsets).joined(separator: "|").utf8))
+        }
     }
 
     public struct Metrics: Codable, Sendable, Equatable {
@@ -114,6 +123,8 @@ public struct XGBoostProvenance: Codable, Sendable, Equatable {
     public var crossValidation: CrossValidation?
     public var modelFile: String
     public var modelSHA256: String
+    /// ``TargetTransform/checksum`` of `targetTransform`, written with the model.
+    public var targetTransformSHA256: String?
     public var xgboostVersion: String
     public var notes: [String]
 
@@ -122,6 +133,7 @@ public struct XGBoostProvenance: Codable, Sendable, Equatable {
         case targetTransform = "target_transform", parameters, threads, resolutions, rows
         case uniqueArchitectures = "unique_architectures", data, crossValidation = "cross_validation"
         case modelFile = "model_file", modelSHA256 = "model_sha256", xgboostVersion = "xgboost_version", notes
+        case targetTransformSHA256 = "target_transform_sha256"
     }
 
     /// Deterministic JSON (sorted keys, pretty-printed). An undefined metric (e.g. tau of a

@@ -99,10 +99,10 @@ struct PredictCommand: ParsableCommand {
             lines.removeAll(keepingCapacity: true)
         }
         while let line = try reader.next() {
-            let trimmed = line.text.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.text.jsonTrimmed
             if trimmed.isEmpty { continue }
             do {
-                let obj = try JSONCObject(parsing: trimmed)
+                let obj = try JSONCObject(parsing: String(trimmed))
                 guard obj.isObject else { throw JSONInputError.invalid("expected a JSON object (an OFA net setting)") }
                 batch.append(try Architecture(json: obj, in: space))
                 lines.append(line.number)
@@ -124,7 +124,9 @@ struct PredictCommand: ParsableCommand {
             guard isatty(0) == 0 else {
                 throw PredictInputError("standard input is a terminal: pipe architectures in (JSON Lines) or use --input FILE")
             }
-            return LineReader(fileDescriptor: 0, source: "stdin")
+            var reader = LineReader(fileDescriptor: 0, source: "stdin")
+            reader.maxLineBytes = Self.maxLineBytes
+            return reader
         }
         var info = stat()
         guard stat(input, &info) == 0 else {
@@ -140,8 +142,13 @@ struct PredictCommand: ParsableCommand {
             throw PredictInputError("cannot read --input \(input): \(String(cString: strerror(errno)).lowercased())")
         }
         // The descriptor lives as long as the command: the process ends after it.
-        return LineReader(fileDescriptor: fd, source: input)
+        var reader = LineReader(fileDescriptor: fd, source: input)
+        reader.maxLineBytes = Self.maxLineBytes
+        return reader
     }
+
+    /// One net setting is a few hundred bytes: a line of a mebibyte is not one (`< /dev/zero`).
+    static let maxLineBytes = 1 << 20
 
     /// Runs a batched prediction; on failure, finds the first architecture that fails and names
     /// its line.

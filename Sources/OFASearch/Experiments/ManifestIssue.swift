@@ -11,7 +11,8 @@ public struct ManifestIssue: Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
+    /// Control characters from the manifest are escaped: the message stays one readable line.
+    public var description: String { (line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)").printable }
 }
 
 /// Every problem found in a manifest, reported together before anything runs.

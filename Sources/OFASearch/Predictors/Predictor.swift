@@ -53,7 +53,10 @@ public enum PredictorError: Error, Equatable, CustomStringConvertible {
     /// A prediction that cannot be right (non-finite, or outside what the quantity can be).
     case implausible(predictor: String, quantity: String, value: Double, arch: String, expected: String)
 
-    public var description: String {
+    /// Control characters from a damaged file are escaped: the message stays one readable line.
+    public var description: String { text.printable }
+
+    private var text: String {
         switch self {
         case let .unreadable(path, reason): "cannot read predictor \(path): \(reason)"
         case let .malformed(path, reason): "\(path): \(reason)"

@@ -21,6 +21,7 @@ public enum SearchError: Error, Equatable, CustomStringConvertible {
 
     /// A budget for messages: up to four decimals, no trailing ".0".
     public static func format(_ x: Double) -> String {
+        if abs(x) >= 1e15 || !x.isFinite { return String(x) }   // beyond Int: as a double
         if abs(x) >= 1e6 { return String(Int(x.rounded())) }
         let s = String((x * 10000).rounded() / 10000)
         return s.hasSuffix(".0") ? String(s.dropLast(2)) : s

@@ -12,7 +12,10 @@ public enum XGBoostError: Error, Equatable, CustomStringConvertible {
     /// A prediction requested at a resolution the model cannot answer.
     case resolutionOutOfRange(resolution: Int, seen: [Int], model: String)
 
-    public var description: String {
+    /// Control characters from a damaged file are escaped: the message stays one readable line.
+    public var description: String { text.printable }
+
+    private var text: String {
         switch self {
         case let .library(call, message): "XGBoost \(call) failed: \(message)"
         case let .invalidArgument(why): why

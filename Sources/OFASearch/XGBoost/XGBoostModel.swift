@@ -59,8 +59,9 @@ public final class XGBoostModel: Sendable {
         guard boosterFeatures == encoding.count else {
             throw .model(path: location, reason: "the model file reads \(boosterFeatures) features but encoding \(encoding.name) has \(encoding.count)")
         }
-        guard !provenance.resolutions.isEmpty, provenance.resolutions == provenance.resolutions.sorted() else {
-            throw .model(path: location, reason: "resolutions must be a non-empty ascending list")
+        guard !provenance.resolutions.isEmpty, provenance.resolutions == provenance.resolutions.sorted(),
+              provenance.resolutions.allSatisfy({ (1...4096).contains($0) }) else {
+            throw .model(path: location, reason: "resolutions must be a non-empty ascending list of resolutions in 1...4096 pixels")
         }
         guard encoding.width == space.width || options.allowWidthMismatch else {
             throw .model(path: location, reason: "feature encoding \(encoding.name) is for width \(encoding.width.name) but the space \(space.name) has width \(space.width.name)")

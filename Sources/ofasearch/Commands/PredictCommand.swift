@@ -48,7 +48,7 @@ struct PredictCommand: ParsableCommand {
         do {
             try predict()
         } catch {
-            FileHandle.standardError.write(Data("ofasearch predict: error: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("ofasearch predict: error: \(String(describing: error).printable)\n".utf8))
             throw ExitCode.failure
         }
     }

@@ -98,7 +98,12 @@ struct RunCommand: ParsableCommand {
         ids.prefix(20).joined(separator: ", ") + (ids.count > 20 ? " and \(ids.count - 20) more" : "")
     }
 
-    static func warn(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    /// Lines on stderr (a manifest's issues, one a line); other control characters from the input
+    /// are escaped.
+    static func warn(_ text: String) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(\.printable)
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
 
     /// One line on stderr, then exit with `status` (2: usage or manifest, 1: the run).
     static func fail(_ message: String, status: Int32) -> Never {

@@ -90,7 +90,7 @@ public final class XGBoostModel: Sendable {
         } catch let error as DecodingError {
             throw .model(path: provenancePath, reason: "malformed provenance: \(Self.describe(error))")
         } catch {
-            throw .model(path: provenancePath, reason: "cannot read: \(error.localizedDescription)")
+            throw .model(path: provenancePath, reason: "cannot read: \(FileSystem.reason(of: error))")
         }
         guard provenance.format == XGBoostProvenance.currentFormat else {
             throw .model(path: provenancePath, reason: "format is '\(provenance.format)', expected '\(XGBoostProvenance.currentFormat)'")
@@ -174,7 +174,7 @@ public final class XGBoostModel: Sendable {
     /// each atomically.
     public static func write(booster: Booster, provenance: XGBoostProvenance, to directory: String) throws(XGBoostError) -> XGBoostProvenance {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-            throw .model(path: directory, reason: "cannot create the directory: \(error.localizedDescription)")
+            throw .model(path: directory, reason: "cannot create the directory: \(FileSystem.reason(of: error))")
         }
         var provenance = provenance
         let modelData = try booster.serialized(Booster.Format(path: provenance.modelFile))
@@ -188,7 +188,7 @@ public final class XGBoostModel: Sendable {
             try modelData.write(to: URL(fileURLWithPath: directory + "/" + provenance.modelFile), options: .atomic)
             try provenanceData.write(to: URL(fileURLWithPath: directory + "/" + provenanceFileName), options: .atomic)
         } catch {
-            throw .model(path: directory, reason: "cannot write the model: \(error.localizedDescription)")
+            throw .model(path: directory, reason: "cannot write the model: \(FileSystem.reason(of: error))")
         }
         return provenance
     }

@@ -150,10 +150,10 @@ struct SearchCommand: ParsableCommand {
     /// Writes `--front-csv` and `--plot` when given.
     func writeFrontFiles(_ f: FrontResult) throws {
         if let frontCsv {
-            do { try f.csv.write(toFile: frontCsv, atomically: true, encoding: .utf8) } catch { throw SearchInputError("--front-csv \(frontCsv): cannot write (\(error.localizedDescription))") }
+            do { try f.csv.write(toFile: frontCsv, atomically: true, encoding: .utf8) } catch { throw SearchInputError("--front-csv \(frontCsv): cannot write (\(FileSystem.reason(of: error)))") }
         }
         if let plot {
-            do { try f.svg().write(toFile: plot, atomically: true, encoding: .utf8) } catch { throw SearchInputError("--plot \(plot): cannot write (\(error.localizedDescription))") }
+            do { try f.svg().write(toFile: plot, atomically: true, encoding: .utf8) } catch { throw SearchInputError("--plot \(plot): cannot write (\(FileSystem.reason(of: error)))") }
         }
     }
 

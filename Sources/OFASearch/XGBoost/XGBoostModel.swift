@@ -121,6 +121,9 @@ public final class XGBoostModel: Sendable {
         }
         // The checksum written with the model: a changed byte in a tree can turn a threshold or a
         // leaf into 1e35 and XGBoost would load and predict it without complaint.
+        guard provenance.modelSHA256.count == 64, provenance.modelSHA256.allSatisfy(\.isHexDigit) else {
+            throw .model(path: provenancePath, reason: "model_sha256 must be 64 hexadecimal digits (the model file's sha256)")
+        }
         let digest = SHA256.hex(modelData)
         guard digest == provenance.modelSHA256.lowercased() else {
             throw .model(path: modelPath, reason: provenance.modelSHA256.isEmpty

@@ -86,6 +86,20 @@ import Testing
         }
     }
 
+    /// An error that quotes input holding invalid UTF-8 (decoded as U+FFFD) or control
+    /// characters prints them escaped, whichever layer wrote the message.
+    @Test(.enabled(if: executable != nil, skipReason))
+    func errorsQuotingInvalidBytesAreEscaped() throws {
+        let folder = TempFolder()
+        let manifest = Self.manifest(in: folder, extra: "jobs: \"\u{FFFD}\u{1B}[31m\"")
+        let (status, _, err) = try Self.ofasearch(["run", manifest, "--check"], in: folder.path)
+        #expect(status != 0)
+        let lines = Self.errorLines(err)
+        #expect(lines.count == 1, "\(err)")
+        #expect(lines.first?.contains("\\u{fffd}\\u{1b}[31m") == true, "\(err)")
+        #expect(!err.unicodeScalars.contains { $0.value == 0xFFFD || $0.value == 0x1B })
+    }
+
     /// The default folder `out/<name>` stays inside `out/` whatever the manifest's name.
     @Test(.enabled(if: executable != nil, skipReason))
     func theManifestNameCannotLeaveOut() throws {
@@ -95,8 +109,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: cwd, withIntermediateDirectories: true)
         let (status, out, err) = try Self.ofasearch(["run", manifest], in: cwd)
         #expect(status == 0, "\(err)")
-        #expect(out.contains("report: out/---..-escape/report.md"))
-        #expect(FileManager.default.fileExists(atPath: cwd + "/out/---..-escape/report.md"))
+        #expect(out.contains("report: out/__-..-escape/report.md"))
+        #expect(FileManager.default.fileExists(atPath: cwd + "/out/__-..-escape/report.md"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["a", "small.yaml"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/a") == ["b"])
     }

@@ -38,16 +38,18 @@ struct RunnerHardeningTests {
     }
 
     @Test func namesBecomeFileNamesInsideTheFolder() {
-        #expect(SafeName.slug("../../x") == "---..-x")
-        #expect(SafeName.slug(".hidden") == "-hidden")
-        #expect(SafeName.slug("..") == "--")
-        #expect(SafeName.slug(".") == "-")
+        #expect(SafeName.slug("../../x") == "__-..-x")
+        #expect(SafeName.slug(".hidden") == "_hidden")
+        #expect(SafeName.slug("..") == "__")
+        #expect(SafeName.slug(".") == "_")
         #expect(SafeName.slug("") == "-")
         #expect(SafeName.slug("a/b c") == "a-b-c")
         // Names already safe are unchanged, so existing run ids stay as they were.
         #expect(SafeName.slug("note10-mlp_v1.2") == "note10-mlp_v1.2")
+        // A YAML `.nan` name gives a folder that does not read as a number.
+        #expect(SafeName.slug(".nan") == "_nan")
         // A leading dot would hide the folder from a plain `ls out`.
-        #expect(SafeName.slug(".hidden") == "-hidden")
+        #expect(SafeName.slug(".hidden") == "_hidden")
     }
 
     @Test func aLockedFolderIsRefusedNamingTheHolder() throws {

@@ -19,9 +19,10 @@ public enum SafeName {
 
     public static func slug(_ s: String) -> String {
         var mapped = String(s.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" ? $0 : "-" })
-        // "." and ".." name the folder itself and its parent; a leading dot hides a file.
+        // "." and ".." name the folder itself and its parent; a leading dot hides a file. An
+        // underscore stands in for them (not "-": a folder "-x" reads as an option in a shell).
         let dots = mapped.prefix { $0 == "." }.count
-        if dots > 0 { mapped = String(repeating: "-", count: dots) + mapped.dropFirst(dots) }
+        if dots > 0 { mapped = String(repeating: "_", count: dots) + mapped.dropFirst(dots) }
         return mapped.isEmpty ? "-" : mapped
     }
 }

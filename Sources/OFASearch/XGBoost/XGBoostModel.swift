@@ -256,7 +256,13 @@ public final class XGBoostModel: Sendable {
         switch error {
         case let .keyNotFound(key, ctx): "missing key '\((ctx.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
         case let .typeMismatch(_, ctx), let .valueNotFound(_, ctx), let .dataCorrupted(ctx):
-            "key '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))': \(ctx.debugDescription)"
+            // Foundation words an unknown enumeration value as "Cannot initialize Kind from
+            // invalid String value x": say it in the provenance's own terms.
+            if let value = ctx.debugDescription.range(of: "from invalid String value ") {
+                "key '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))': unknown value '\(ctx.debugDescription[value.upperBound...])'"
+            } else {
+                "key '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))': \(ctx.debugDescription)"
+            }
         @unknown default: "\(error)"
         }
     }

@@ -59,7 +59,7 @@ struct ForkServerCommand: ParsableCommand {
             dup2(i, 0); dup2(o, 1); dup2(e, 2)
             close(i); close(o); close(e)
             MachineInfo.pinBLASThreads(1)
-            OFASearchCommand.main(argv)
+            OFASearchCommand.run(argv)
             Foundation.exit(0)
         }
         guard pid > 0 else { throw ValidationError("fork failed: \(String(cString: strerror(errno)))") }

@@ -55,7 +55,7 @@ struct RunnerFakeBackend: SearchBackend {
                 if best == nil || acc[i] > acc[best!] { best = i }
                 curve.append(CurvePoint(evaluations: i + 1, accuracy: acc[best!]))
             }
-            let front = candidates.indices.map { FrontPoint(efficiency: cost[$0], accuracy: acc[$0]) }
+            let front = ParetoFront(candidates.indices.map { Candidate(arch: candidates[$0], accuracy: acc[$0], efficiency: cost[$0]) }).members
             return TargetOutcome(target: target, arch: best.map { candidates[$0] }, accuracy: best.map { acc[$0] } ?? 0,
                                  efficiency: best.map { cost[$0] } ?? 0, evaluations: candidates.count,
                                  uniqueArchitectures: unique, bestSoFar: curve, front: front)

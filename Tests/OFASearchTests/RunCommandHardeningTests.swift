@@ -168,7 +168,7 @@ import Testing
         let script = """
         mount -t tmpfs -o nr_blocks=4 tmpfs "$0" || exit 99
         "$1" run "$2" --out "$0/out" --jobs 1; echo "status=$?"
-        echo "saved:"; ls "$0/out/runs"
+        echo "saved:"; ls "$0/out/runs" | grep '\\.jsonl$' || true
         """
         let (status, out, err) = try Self.run("/usr/bin/unshare", ["-rm", "sh", "-c", script, disk, try #require(Self.executable), manifest])
         #expect(status == 0, "\(err)")

@@ -143,7 +143,7 @@ struct RunnerTests {
         for line in lines {
             let keys = line.keys
             for key in ["run", "part", "space", "strategy", "multi", "target", "seed", "accuracy", "latency_ms", "seconds",
-                        "evaluations", "unique_archs", "arch", "best_so_far", "front"] {
+                        "evaluations", "unique_archs", "arch", "best_so_far", "front_index"] {
                 #expect(keys.contains(key), "missing \(key)")
             }
         }
@@ -201,10 +201,32 @@ struct RunnerTests {
         #expect(one.split(separator: "\n").count == 2 * 2 * 2 + 2 * 2)
         #expect(withoutTimings(one) == withoutTimings(folder.read("three/runs.jsonl")))
         let records = try JSONLines.read(path: folder.path + "/one/runs.jsonl") { try RunRecord(json: $0) }
+        // fronts.jsonl: one front per run (an exhaustive run answers both targets from one),
+        // the same bytes at any job count, each answer on its run's front at its front_index.
+        #expect(folder.read("one/fronts.jsonl") == folder.read("three/fronts.jsonl"))
+        let fronts = try JSONLines.read(path: folder.path + "/one/fronts.jsonl") { try RunFront(json: $0) }
+        #expect(fronts.map(\.run) == p.runs.map(\.id))
+        #expect(fronts.filter { $0.strategy == "exhaustive" }.allSatisfy { $0.targets == [150e6, 250e6] })
+        for f in fronts {
+            let points = f.front.points
+            #expect(!points.isEmpty)
+            #expect(zip(points, points.dropFirst()).allSatisfy { $0.efficiency < $1.efficiency && $0.accuracy < $1.accuracy })
+            #expect(f.front.hypervolume == Hypervolume.area(of: points.map { ($0.efficiency, $0.accuracy) }, reference: FrontResult.reference(targets: f.targets)))
+        }
         for r in records {
             #expect(r.efficiency! <= r.target)
-            #expect(r.evaluations > 0 && r.uniqueArchitectures > 0 && !r.front.isEmpty && !r.bestSoFar.isEmpty)
+            #expect(r.evaluations > 0 && r.uniqueArchitectures > 0 && !r.bestSoFar.isEmpty)
+            let front = try #require(fronts.first { $0.run == r.run })
+            if let index = r.frontIndex {
+                let point = front.front.points[index]
+                #expect(point.arch == r.arch && point.accuracy == r.accuracy && point.efficiency == r.efficiency)
+            } else {
+                // Off the front only where another subnet is as accurate and cheaper (the fake
+                // accuracies have 4 digits, so ties happen).
+                #expect(front.front.points.contains { $0.accuracy >= r.accuracy! && $0.efficiency < r.efficiency! })
+            }
         }
+        #expect(folder.read("one/report.md").contains("### Fronts"))
         let exhaustive = records.filter { $0.kind == .exhaustive }
         // Exhaustive extraction predicts the accuracy of the subnets within the largest target only.
         let space = try SpaceCatalog.space(named: "compofa-mbv3-w1.0", resolutions: [160, 192])

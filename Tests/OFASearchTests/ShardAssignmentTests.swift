@@ -290,7 +290,8 @@ struct ShardAssignmentTests {
             owned.append(Array(lines.dropFirst(2)))
             let r = try Self.run(["run", m, "--shard", "auto", "--out", shards[i], "--jobs", "1"], env: env)
             #expect(r.status == 0, "\(r.err)")
-            let files = try FileManager.default.contentsOfDirectory(atPath: shards[i] + "/runs").map { String($0.dropLast(".jsonl".count)) }
+            let files = try FileManager.default.contentsOfDirectory(atPath: shards[i] + "/runs").filter { $0.hasSuffix(".jsonl") }
+                .map { String($0.dropLast(".jsonl".count)) }
             #expect(files.sorted() == owned[i].sorted())
             #expect(try PlanIndex.read(folder: shards[i]).shard == "\(i)/3")
         }
@@ -300,6 +301,8 @@ struct ShardAssignmentTests {
         #expect(merged.status == 0 && merged.err.isEmpty, "\(merged.err)")
         #expect(withoutTimings(folder.read("merged/runs.jsonl")) == withoutTimings(folder.read("whole/runs.jsonl")))
         #expect(!folder.read("merged/runs.jsonl").isEmpty)
+        #expect(folder.read("merged/fronts.jsonl") == folder.read("whole/fronts.jsonl"))
+        #expect(folder.read("whole/fronts.jsonl").split(separator: "\n").count == 10)
 
         // A pod killed before its last run: merge refuses, naming the run and its shard.
         let lost = try #require(owned[2].last)

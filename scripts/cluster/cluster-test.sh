@@ -90,7 +90,8 @@ array=$(sed -n 's/^array //p' <<<"$ids") merge=$(sed -n 's/^merge //p' <<<"$ids"
 wait_jobs 600 "$array" "$merge"
 [ "$(job_state "$merge")" = COMPLETED ] || fail "merge job $merge ended $(job_state "$merge") (log: $tmp/out/logs)"
 same_runs "$tmp/out/merged/runs.jsonl" "$tmp/whole/runs.jsonl"
-say "merged runs.jsonl ($reference_lines lines) equals the unsharded run's, timings aside"
+cmp -s "$tmp/out/merged/fronts.jsonl" "$tmp/whole/fronts.jsonl" || fail "merged fronts.jsonl differs from the unsharded run's"
+say "merged runs.jsonl ($reference_lines lines) equals the unsharded run's, timings aside; fronts.jsonl byte for byte"
 
 # 2. One task killed mid-way: the merge job is cancelled, merge refuses naming the shard's runs.
 victim=1
@@ -135,7 +136,8 @@ wait_jobs 600 "$array" "$merge"
 [ "$(job_state "$merge")" = COMPLETED ] || fail "merge job $merge after the resubmission ended $(job_state "$merge")"
 grep -q "already finished" "$tmp/out2/logs/shard-$victim.log" || fail "the resubmitted task did not resume (log: $tmp/out2/logs/shard-$victim.log)"
 same_runs "$tmp/out2/merged/runs.jsonl" "$tmp/whole/runs.jsonl"
-say "resumed task + merge: runs.jsonl equals the unsharded run's, timings aside"
+cmp -s "$tmp/out2/merged/fronts.jsonl" "$tmp/whole/fronts.jsonl" || fail "resumed merge: fronts.jsonl differs from the unsharded run's"
+say "resumed task + merge: runs.jsonl equals the unsharded run's, timings aside; fronts.jsonl byte for byte"
 
 # Each task computed its shard on its own: the folders hold exactly the shards' runs.
 for ((i = 0; i < shards; i++)); do

@@ -24,10 +24,12 @@ public struct EngineBackend: SearchBackend {
                           uniqueArchitectures: sweep?.evaluations ?? r.counts.uniqueArchitectures,
                           seconds: sweep.map { $0.seconds / Double($0.budgets) } ?? r.seconds,
                           bestSoFar: r.history.map { CurvePoint(evaluations: $0.evaluations, accuracy: $0.accuracy) },
-                          front: r.front.map { FrontPoint(efficiency: $0.efficiency, accuracy: $0.accuracy) })
+                          front: r.front)
         }
         return SearchOutcome(targets: outcomes, evaluations: results.map(\.evaluations).reduce(0, +),
-                             uniqueArchitectures: results.map(\.counts.uniqueArchitectures).reduce(0, +))
+                             uniqueArchitectures: results.map(\.counts.uniqueArchitectures).reduce(0, +),
+                             front: FrontResult(points: results.flatMap(\.front), answers: results.map { (target: $0.budget, answer: $0.best) },
+                                                metric: request.efficiency.metric, reference: FrontResult.reference(targets: request.targets)))
     }
 
     /// A multi-target sweep (issue 5): independent, bottom-up, top-down or NSGA-II.
@@ -51,9 +53,10 @@ public struct EngineBackend: SearchBackend {
             TargetOutcome(target: r.budget, arch: r.best.arch, accuracy: r.best.accuracy, efficiency: r.best.efficiency,
                           evaluations: r.evaluations, uniqueArchitectures: r.counts.uniqueArchitectures, seconds: r.seconds,
                           bestSoFar: r.history.map { CurvePoint(evaluations: $0.evaluations, accuracy: $0.accuracy) },
-                          front: r.front.map { FrontPoint(efficiency: $0.efficiency, accuracy: $0.accuracy) })
+                          front: r.front)
         }
-        return SearchOutcome(targets: outcomes, evaluations: out.evaluations, uniqueArchitectures: out.counts.uniqueArchitectures)
+        return SearchOutcome(targets: outcomes, evaluations: out.evaluations, uniqueArchitectures: out.counts.uniqueArchitectures,
+                             front: out.front())
     }
 }
 

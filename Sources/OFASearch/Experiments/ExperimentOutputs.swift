@@ -1,8 +1,8 @@
 import Foundation
 
 /// Assembles the outputs of an experiment from finished run files found in one or more folders
-/// (one for a plain run, several for `merge`): `runs.jsonl` in plan order, `summary.csv`,
-/// `report.md` and the plots.
+/// (one for a plain run, several for `merge`): `runs.jsonl` and `fronts.jsonl` in plan order,
+/// `summary.csv`, `report.md` and the plots.
 ///
 /// ```swift
 /// try ExperimentOutputs(index: PlanIndex.read(folder: "a"), sources: ["a", "b"]).write(to: "merged")
@@ -20,26 +20,38 @@ public struct ExperimentOutputs: Sendable {
         self.init(index: PlanIndex(plan: plan, shard: nil), sources: folders)
     }
 
-    /// The text of each finished run, in plan order, with the ids of runs not found anywhere.
-    public func collect() throws -> (runs: [(id: String, text: String)], missing: [String]) {
-        var found: [(id: String, text: String)] = []
+    /// A finished run's files: its lines and its front (nil in folders written before fronts).
+    public struct FinishedRun: Sendable {
+        public var id: String
+        public var text: String
+        public var front: String?
+    }
+
+    /// The files of each finished run, in plan order, with the ids of runs not found anywhere.
+    public func collect() throws -> (runs: [FinishedRun], missing: [String]) {
+        var found: [FinishedRun] = []
         var missing: [String] = []
         for id in index.runs {
-            var text: String?
+            var run: FinishedRun?
             for folder in sources {
-                let path = OutputLayout(root: folder).runFile(id)
-                if FileSystem.isRegularFile(path), let data = FileManager.default.contents(atPath: path) {
-                    text = String(decoding: data, as: UTF8.self)
+                let layout = OutputLayout(root: folder)
+                if let text = Self.read(layout.runFile(id)) {
+                    run = FinishedRun(id: id, text: text, front: Self.read(layout.frontFile(id)))
                     break
                 }
             }
-            if let text { found.append((id, text)) } else { missing.append(id) }
+            if let run { found.append(run) } else { missing.append(id) }
         }
         return (found, missing)
     }
 
-    /// Writes `runs.jsonl`, `summary.csv`, `report.md` and `plots/` into `folder` (copying run
-    /// files there when they came from other folders). Files that already hold what would be
+    static func read(_ path: String) -> String? {
+        guard FileSystem.isRegularFile(path), let data = FileManager.default.contents(atPath: path) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Writes `runs.jsonl`, `fronts.jsonl`, `summary.csv`, `report.md` and `plots/` into `folder`
+    /// (copying run files there when they came from other folders). Files that already hold what would be
     /// written are left untouched: regenerating the outputs of a finished experiment writes
     /// nothing (and so works in a read-only folder).
     @discardableResult
@@ -47,13 +59,19 @@ public struct ExperimentOutputs: Sendable {
         let (runs, missing) = try collect()
         let layout = OutputLayout(root: folder)
         var records: [RunRecord] = []
-        for (id, text) in runs {
-            let path = layout.runFile(id)
-            if !FileSystem.isRegularFile(path) { try AtomicFile.write(text, to: path) }
-            records += try JSONLines.parse(text, source: path) { try RunRecord(json: $0) }
+        var fronts: [RunFront] = []
+        for run in runs {
+            let path = layout.runFile(run.id), frontPath = layout.frontFile(run.id)
+            if let front = run.front {
+                if !FileSystem.isRegularFile(frontPath) { try AtomicFile.write(front, to: frontPath) }
+                fronts += try JSONLines.parse(front, source: frontPath) { try RunFront(json: $0) }
+            }
+            if !FileSystem.isRegularFile(path) { try AtomicFile.write(run.text, to: path) }
+            records += try JSONLines.parse(run.text, source: path) { try RunRecord(json: $0) }
         }
         try AtomicFile.writeIfChanged(runs.map(\.text).joined(), to: folder + "/runs.jsonl")
-        let report = ExperimentReport(index: index, records: records, missing: missing)
+        try AtomicFile.writeIfChanged(runs.compactMap(\.front).joined(), to: folder + "/fronts.jsonl")
+        let report = ExperimentReport(index: index, records: records, fronts: fronts, missing: missing)
         try AtomicFile.writeIfChanged(SummaryCSV.render(report), to: folder + "/summary.csv")
         let plots = ReportPlots(report: report)
         var plotFiles: [String] = []

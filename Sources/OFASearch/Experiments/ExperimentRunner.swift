@@ -142,11 +142,17 @@ public struct ExperimentRunner: Sendable {
                     guard outcome.targets.count == run.targets.count else {
                         throw RunnerError.backend("returned \(outcome.targets.count) results for \(run.targets.count) targets")
                     }
-                    var records = RunRecord.records(run: run, outcome: outcome, metric: context.efficiency.metric, seconds: seconds)
+                    let front = RunFront(run: run, outcome: outcome, metric: (context.proxy ?? context.efficiency).metric,
+                                         projected: context.secondsPerArchitecture != nil)
+                    var records = RunRecord.records(run: run, outcome: outcome, front: front.front, metric: context.efficiency.metric, seconds: seconds)
                     if let cost = context.secondsPerArchitecture {
                         records = try records.map { try $0.projected(secondsPerArchitecture: cost, proxyScale: context.proxyScale, realCost: context.efficiency) }
                     }
-                    do { try AtomicFile.write(records.map { $0.json.rendered() + "\n" }.joined(), to: layout.runFile(run.id)) } catch {
+                    do {
+                        // The front first: a run is finished when its lines are written.
+                        try AtomicFile.write(front.json.rendered() + "\n", to: layout.frontFile(run.id))
+                        try AtomicFile.write(records.map { $0.json.rendered() + "\n" }.joined(), to: layout.runFile(run.id))
+                    } catch {
                         // The search ran but its result is lost: say which, not just that a write failed.
                         unsaved.append(run.index, run.id, "\(error)")
                         progress.finished(run.id, ok: false)

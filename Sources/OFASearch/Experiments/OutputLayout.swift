@@ -5,8 +5,10 @@ import Foundation
 /// ```text
 /// DIR/manifest.resolved.json   the manifest with defaults filled and paths resolved
 /// DIR/plan.json                fingerprint, run ids in order, report settings (PlanIndex)
-/// DIR/runs/<id>.jsonl          one file per finished run, written atomically
+/// DIR/runs/<id>.front.json     a finished run's front (RunFront), written atomically before
+/// DIR/runs/<id>.jsonl          its lines (one per target): this file marks the run finished
 /// DIR/runs.jsonl               every finished run's lines, in plan order
+/// DIR/fronts.jsonl             every finished run's front, one line per run, in plan order
 /// DIR/summary.csv, report.md, plots/*.svg
 /// DIR/.lock                    held by the run or merge writing the folder (OutputLock)
 /// ```
@@ -20,7 +22,7 @@ public struct OutputLayout: Sendable {
     public var runsFolder: String { root + "/runs" }
 
     /// The files and folders an experiment writes (and ``clear()`` removes).
-    public static let outputs = ["runs", "runs.jsonl", "summary.csv", "report.md", "plots", "plan.json", "manifest.resolved.json"]
+    public static let outputs = ["runs", "runs.jsonl", "fronts.jsonl", "summary.csv", "report.md", "plots", "plan.json", "manifest.resolved.json"]
 
     /// Removes an earlier experiment's outputs from the folder (only the files an experiment
     /// writes; anything else in the folder is left alone).
@@ -28,6 +30,7 @@ public struct OutputLayout: Sendable {
         for name in Self.outputs { try FileSystem.remove(root + "/" + name) }
     }
     public func runFile(_ id: String) -> String { runsFolder + "/" + id + ".jsonl" }
+    public func frontFile(_ id: String) -> String { runsFolder + "/" + id + ".front.json" }
 
     /// Whether run `id` is finished here (its file is a regular file: a folder of that name is not).
     public func isFinished(_ id: String) -> Bool { FileSystem.isRegularFile(runFile(id)) }

@@ -39,15 +39,19 @@ public struct RunRecord: Sendable {
     public var runSeconds: Double
     public var arch: Architecture?
     public var bestSoFar: [CurvePoint]
-    public var front: [FrontPoint]
+    /// The answer's index in its run's front (`fronts.jsonl`, ``RunFront``); nil when nothing
+    /// feasible was found or the answer is not on the front (another target's search of the
+    /// same run found a subnet both cheaper and more accurate).
+    public var frontIndex: Int?
     /// Set when the search ran on a proxy cost model and its time is projected (see
     /// ``SpaceEntry/Projection``): the proxy's cost of the best subnet and the real predictor's
     /// measured cost per architecture (seconds), and the factor the proxy was scaled by to this
     /// machine (median real / proxy cost over the sampled subnets).
     public var projection: (proxyCost: Double, secondsPerArchitecture: Double, proxyScale: Double)?
 
-    /// The records of one finished run, one per target, in the run's target order.
-    public static func records(run: PlannedRun, outcome: SearchOutcome, metric: EfficiencyMetric, seconds: Double) -> [RunRecord] {
+    /// The records of one finished run, one per target, in the run's target order; `front` is
+    /// the run's front result (``SearchOutcome/frontResult(metric:)``) that `front_index` points into.
+    public static func records(run: PlannedRun, outcome: SearchOutcome, front: FrontResult, metric: EfficiencyMetric, seconds: Double) -> [RunRecord] {
         let k = outcome.targets.count
         return outcome.targets.map { t in
             RunRecord(run: run.id, index: run.index, part: run.part, space: run.space, strategy: run.strategy.label,
@@ -57,7 +61,8 @@ public struct RunRecord: Sendable {
                       evaluations: t.evaluations, uniqueArchitectures: t.uniqueArchitectures,
                       seconds: t.seconds ?? seconds / Double(max(k, 1)), runEvaluations: outcome.evaluations,
                       runUniqueArchitectures: outcome.uniqueArchitectures, runSeconds: seconds, arch: t.arch,
-                      bestSoFar: steps(t.bestSoFar), front: FrontPoint.paretoFront(t.front))
+                      bestSoFar: steps(t.bestSoFar),
+                      frontIndex: t.arch.flatMap { FrontResult.index(of: Candidate(arch: $0, accuracy: t.accuracy, efficiency: t.efficiency), in: front.points) })
         }
     }
 
@@ -97,7 +102,7 @@ public struct RunRecord: Sendable {
             ("run_seconds", .double(runSeconds)),
             ("arch", arch?.json ?? .null),
             ("best_so_far", .array(bestSoFar.map { .array([.int($0.evaluations), .double($0.accuracy)]) })),
-            ("front", .array(front.map { .array([.double($0.efficiency), .double($0.accuracy)]) })),
+            ("front_index", frontIndex.map { .int($0) } ?? .null),
             ("projected", .bool(projection != nil)),
         ] + (projection.map { [("proxy_cost", .double($0.proxyCost)), ("seconds_per_architecture", .double($0.secondsPerArchitecture)),
                                ("proxy_scale", .double($0.proxyScale))] } ?? []))
@@ -140,7 +145,8 @@ public struct RunRecord: Sendable {
             }
         }
         bestSoFar = try pairs("best_so_far").map { CurvePoint(evaluations: Int($0.0), accuracy: $0.1) }
-        front = try pairs("front").map { FrontPoint(efficiency: $0.0, accuracy: $0.1) }
+        // Folders written before fronts.jsonl carry a per-target `front` instead: not read.
+        frontIndex = obj["front_index"]?.intValue
         if let p = obj["proxy_cost"]?.doubleValue, let s = obj["seconds_per_architecture"]?.doubleValue {
             projection = (p, s, obj["proxy_scale"]?.doubleValue ?? 1)
         }
@@ -149,12 +155,12 @@ public struct RunRecord: Sendable {
     init(run: String, index: Int, part: String, space: String, strategy: String, kind: StrategySpec.Kind, multi: String,
          variant: String?, k: Int, target: Double, seed: UInt64, repetition: Int, runSeed: UInt64, accuracy: Double?, metric: EfficiencyMetric,
          efficiency: Double?, evaluations: Int, uniqueArchitectures: Int, seconds: Double, runEvaluations: Int,
-         runUniqueArchitectures: Int, runSeconds: Double, arch: Architecture?, bestSoFar: [CurvePoint], front: [FrontPoint]) {
+         runUniqueArchitectures: Int, runSeconds: Double, arch: Architecture?, bestSoFar: [CurvePoint], frontIndex: Int?) {
         self.run = run; self.index = index; self.part = part; self.space = space; self.strategy = strategy
         self.kind = kind; self.multi = multi; self.variant = variant; self.k = k; self.target = target; self.seed = seed
         self.repetition = repetition; self.runSeed = runSeed; self.accuracy = accuracy; self.metric = metric
         self.efficiency = efficiency; self.evaluations = evaluations; self.uniqueArchitectures = uniqueArchitectures
         self.seconds = seconds; self.runEvaluations = runEvaluations; self.runUniqueArchitectures = runUniqueArchitectures
-        self.runSeconds = runSeconds; self.arch = arch; self.bestSoFar = bestSoFar; self.front = front
+        self.runSeconds = runSeconds; self.arch = arch; self.bestSoFar = bestSoFar; self.frontIndex = frontIndex
     }
 }

@@ -43,11 +43,25 @@ public struct SearchOutcome: Sendable {
     public var evaluations: Int
     /// Distinct architectures evaluated over the whole run.
     public var uniqueArchitectures: Int
+    /// The run's front result, when the backend builds it (NSGA-II's front is its own);
+    /// otherwise ``frontResult(metric:)`` builds it from the targets' fronts.
+    public var front: FrontResult?
 
-    public init(targets: [TargetOutcome], evaluations: Int, uniqueArchitectures: Int) {
+    public init(targets: [TargetOutcome], evaluations: Int, uniqueArchitectures: Int, front: FrontResult? = nil) {
         self.targets = targets
         self.evaluations = evaluations
         self.uniqueArchitectures = uniqueArchitectures
+        self.front = front
+    }
+
+    /// The Pareto front of everything the run evaluated (once, however many targets it
+    /// answered), with the hypervolume against the default reference for its targets
+    /// (``FrontResult/reference(targets:minAccuracy:)``), as `search --front` prints it.
+    public func frontResult(metric: EfficiencyMetric) -> FrontResult {
+        if let front { return front }
+        let answers = targets.compactMap { t in t.arch.map { (target: t.target, answer: Candidate(arch: $0, accuracy: t.accuracy, efficiency: t.efficiency)) } }
+        return FrontResult(points: targets.flatMap(\.front), answers: answers, metric: metric,
+                           reference: FrontResult.reference(targets: targets.map(\.target)))
     }
 }
 
@@ -69,10 +83,10 @@ public struct TargetOutcome: Sendable {
     /// Best feasible accuracy so far against evaluations made.
     public var bestSoFar: [CurvePoint]
     /// Pareto front (lowest cost, highest accuracy) of everything evaluated for this target.
-    public var front: [FrontPoint]
+    public var front: [Candidate]
 
     public init(target: Double, arch: Architecture?, accuracy: Double, efficiency: Double, evaluations: Int,
-                uniqueArchitectures: Int, seconds: Double? = nil, bestSoFar: [CurvePoint] = [], front: [FrontPoint] = []) {
+                uniqueArchitectures: Int, seconds: Double? = nil, bestSoFar: [CurvePoint] = [], front: [Candidate] = []) {
         self.target = target
         self.arch = arch
         self.accuracy = accuracy
@@ -92,23 +106,5 @@ public struct CurvePoint: Sendable, Hashable {
     public init(evaluations: Int, accuracy: Double) {
         self.evaluations = evaluations
         self.accuracy = accuracy
-    }
-}
-
-/// A point of an accuracy–cost front.
-public struct FrontPoint: Sendable, Hashable {
-    public var efficiency: Double
-    public var accuracy: Double
-    public init(efficiency: Double, accuracy: Double) {
-        self.efficiency = efficiency
-        self.accuracy = accuracy
-    }
-
-    /// The non-dominated points (lower cost, higher accuracy), by ascending cost.
-    public static func paretoFront(_ points: [FrontPoint]) -> [FrontPoint] {
-        let sorted = points.sorted { $0.efficiency != $1.efficiency ? $0.efficiency < $1.efficiency : $0.accuracy > $1.accuracy }
-        var out: [FrontPoint] = []
-        for p in sorted where out.last.map({ p.accuracy > $0.accuracy }) ?? true { out.append(p) }
-        return out
     }
 }

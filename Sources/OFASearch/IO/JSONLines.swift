@@ -111,6 +111,9 @@ public final class JSONCObject: @unchecked Sendable {
         let v = json_object_get_double(raw)
         return v.isFinite ? v : nil
     }
+    public var boolValue: Bool? {
+        json_object_is_type(raw, json_type_boolean) != 0 ? json_object_get_boolean(raw) != 0 : nil
+    }
     public var stringValue: String? {
         json_object_is_type(raw, json_type_string) != 0 ? String(cString: json_object_get_string(raw)) : nil
     }

@@ -51,11 +51,15 @@ public struct FrontResult: Sendable {
         self.answers = answers.map(\.answer)
         self.reference = reference
         let front = self.points
-        frontIndex = answers.map { t in
-            front.firstIndex { $0.arch == t.answer.arch }
-                ?? front.firstIndex { $0.efficiency == t.answer.efficiency && $0.accuracy == t.answer.accuracy }
-        }
+        frontIndex = answers.map { Self.index(of: $0.answer, in: front) }
         hypervolume = Hypervolume.area(of: front.map { ($0.efficiency, $0.accuracy) }, reference: reference)
+    }
+
+    /// Where `answer` sits in `front`: the point with its architecture, else one with its cost
+    /// and accuracy (another subnet may tie it exactly); nil when it is not on the front.
+    public static func index(of answer: Candidate, in front: [Candidate]) -> Int? {
+        front.firstIndex { $0.arch == answer.arch }
+            ?? front.firstIndex { $0.efficiency == answer.efficiency && $0.accuracy == answer.accuracy }
     }
 
     /// `{"value", "min_accuracy", "min_<metric>" (null: no floor), "max_<metric>"}`.
@@ -105,10 +109,11 @@ public struct FrontResult: Sendable {
     }
 
     /// `[15, 60] ms` or `up to 60 ms`.
-    public var windowDescription: String {
-        let unit = metric.unit
-        return reference.minCost.isFinite ? "[\(Self.number(reference.minCost)), \(Self.number(reference.maxCost))] \(unit)"
-                                          : "up to \(Self.number(reference.maxCost)) \(unit)"
+    public var windowDescription: String { Self.windowDescription(reference, metric: metric) }
+
+    public static func windowDescription(_ reference: Hypervolume.Reference, metric: EfficiencyMetric) -> String {
+        reference.minCost.isFinite ? "[\(number(reference.minCost)), \(number(reference.maxCost))] \(metric.unit)"
+                                   : "up to \(number(reference.maxCost)) \(metric.unit)"
     }
 
     /// A number as JSON writes it: integers without a fraction.

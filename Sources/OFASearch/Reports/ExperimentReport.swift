@@ -9,12 +9,15 @@
 public struct ExperimentReport: Sendable {
     public let index: PlanIndex
     public let records: [RunRecord]
+    /// The finished runs' fronts (one per run; none for runs of folders written before them).
+    public let fronts: [RunFront]
     /// Planned runs with no result (an unfinished or partial folder).
     public let missing: [String]
 
-    public init(index: PlanIndex, records: [RunRecord], missing: [String]) {
+    public init(index: PlanIndex, records: [RunRecord], fronts: [RunFront] = [], missing: [String]) {
         self.index = index
         self.records = records
+        self.fronts = fronts
         self.missing = missing
     }
 
@@ -181,6 +184,42 @@ public struct ExperimentReport: Sendable {
         return out
     }
 
+    /// One series' fronts over a part's whole target range: per (seed, repetition), the Pareto
+    /// front of everything its runs evaluated together, and that front's hypervolume against
+    /// ``frontReference(part:)``, so strategies that search one target per run and those that
+    /// search all targets in one run compare on the same window.
+    public struct FrontSummary: Sendable {
+        public var series: Series
+        /// (seed, repetition) groups with fronts.
+        public var samples: Int
+        public var points: Stats?
+        public var hypervolume: Stats?
+        /// Searched on a proxy cost model: front and hypervolume in the proxy's costs.
+        public var projected: Bool
+    }
+
+    /// The reference the report's hypervolumes use: the part's smallest to largest target (one
+    /// target: up to it), accuracy above ``FrontResult/defaultMinAccuracy``, as `search` uses.
+    public func frontReference(part: String) -> Hypervolume.Reference { FrontResult.reference(targets: targets(part: part)) }
+
+    public func frontSummaries(part: String) -> [FrontSummary] {
+        let reference = frontReference(part: part)
+        return series(part: part).compactMap { s in
+            var groups: [String: [Candidate]] = [:]
+            var order: [String] = []
+            for f in fronts(s) {
+                let key = "\(f.seed)/\(f.repetition)"
+                if groups[key] == nil { order.append(key) }
+                groups[key, default: []] += f.front.points
+            }
+            guard !order.isEmpty else { return nil }
+            let merged = order.map { ParetoFront(groups[$0]!).members }
+            return FrontSummary(series: s, samples: merged.count, points: Stats(merged.map { Double($0.count) }),
+                                hypervolume: Stats(merged.map { Hypervolume.area(of: $0.map { ($0.efficiency, $0.accuracy) }, reference: reference) }),
+                                projected: isProjected(s))
+        }
+    }
+
     /// Per target, the best accuracy found in each space (any strategy, any seed) with its cost.
     public func bestPerSpace(part: String) -> [(target: Double, best: [String: (accuracy: Double, efficiency: Double, strategy: String)])] {
         let spaces = series(part: part).map(\.space).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
@@ -195,6 +234,12 @@ public struct ExperimentReport: Sendable {
     }
 
     /// Whether a series' searches ran on a proxy cost model with projected times.
+    /// The fronts of a series' runs, in plan order.
+    public func fronts(_ s: Series) -> [RunFront] {
+        let runs = Set(records(s).map(\.run))
+        return fronts.filter { runs.contains($0.run) }
+    }
+
     public func isProjected(_ s: Series) -> Bool { records(s).contains { $0.projection != nil } }
 
     /// The spaces of a part with results, in plan order.

@@ -99,6 +99,8 @@ public enum MarkdownReport {
             }
             if spaces.count > 1 { md += "\n" }
 
+            md += fronts(report, part: part.name, modeHeader: modeHeader, modeRule: modeRule, mode: mode)
+
             // Per target.
             md += "### Per target\n\n"
             // Multi-target parts: the sweeps over all K targets (smaller K are in the speedup table).
@@ -127,6 +129,32 @@ public enum MarkdownReport {
             }
         }
         return md
+    }
+
+    /// The fronts section: per series, the size and hypervolume of the front of everything each
+    /// seed's runs evaluated, over the part's target range (`fronts.jsonl` holds the points).
+    static func fronts(_ report: ExperimentReport, part: String, modeHeader: String, modeRule: String,
+                       mode: (ExperimentReport.Series) -> String) -> String {
+        let summaries = report.frontSummaries(part: part)
+        guard !summaries.isEmpty else { return "" }
+        let metric = report.metric(part: part)
+        let reference = report.frontReference(part: part)
+        func cost(_ x: Double) -> String { RunPlan.format(x, metric: metric) }
+        let window = reference.minCost.isFinite ? "[\(cost(reference.minCost)), \(cost(reference.maxCost))] \(metric.unit)"
+                                                : "up to \(cost(reference.maxCost)) \(metric.unit)"
+        // MACs hypervolumes are stated in millions of MACs, so the numbers stay readable.
+        let scale = metric == .macs ? 1e-6 : 1
+        var md = "### Fronts\n\n"
+        md += "The Pareto front of everything each seed's runs evaluated (`fronts.jsonl` holds each run's, with its subnets), "
+        md += "and its hypervolume over \(window), top-1 above \(String(format: "%.2f", reference.minAccuracy)) "
+        md += "(\(metric == .macs ? "millions of MACs" : metric.unit) × top-1 fraction; docs/front.md).\n\n"
+        md += "| space | strategy |\(modeHeader) seeds | front points | hypervolume |\n|---|---|\(modeRule)---:|---:|---:|\n"
+        for f in summaries {
+            let hv = f.hypervolume?.scaled(by: scale)
+            md += "| \(f.series.space) | \(strategyLabel(report, f.series)) |\(mode(f.series)) \(f.samples) | \(pm(f.points, digits: 0)) | "
+            md += "\(pm(hv, digits: 4))\(f.projected ? " (proxy costs)" : "") |\n"
+        }
+        return md + "\n"
     }
 
     /// Multi-target parts: per K, each warm-started mode's speedup over independent search, in

@@ -47,7 +47,7 @@ public struct ReportPlots: Sendable {
             let s = series[i]
             let rs = report.records(s)
             let exhaustive = rs.first?.kind == .exhaustive
-            let front = FrontPoint.paretoFront(rs.flatMap(\.front)).map { (x: $0.efficiency, y: $0.accuracy * 100) }
+            let front = ParetoFront(report.fronts(s).flatMap(\.front.points)).members.map { (x: $0.efficiency, y: $0.accuracy * 100) }
             let best = rs.compactMap { r in r.accuracy.flatMap { a in r.efficiency.map { (x: $0, y: a * 100) } } }
             // A projected series searched on its proxy: its front is in the proxy's costs, its dots in the real ones.
             let name = report.isProjected(s) ? s.label + " (front in proxy costs, dots measured)" : s.label

@@ -16,4 +16,11 @@ public struct Stats: Sendable, Equatable {
         min = values.min()!
         max = values.max()!
     }
+
+    /// The statistics of the values multiplied by `factor` (positive): a change of unit.
+    public func scaled(by factor: Double) -> Stats {
+        var s = self
+        s.mean *= factor; s.std *= factor; s.min *= factor; s.max *= factor
+        return s
+    }
 }

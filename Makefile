@@ -3,7 +3,7 @@
 # the committed predictors from ../shared; `make cluster-test` runs a sharded sweep under a local
 # SLURM cluster (root; docs/cluster.md).
 SWIFT ?= swift
-APT_PACKAGES := libxgboost-dev libopenblas-dev libjson-c-dev pkg-config
+APT_PACKAGES := libxgboost-dev libopenblas-dev libjson-c-dev libsqlite3-dev pkg-config
 BIN := .build/release/ofasearch
 OUT ?= out/quickstart
 # One BLAS thread unless told otherwise: the search batches its own work, and two thread pools on

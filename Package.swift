@@ -19,10 +19,12 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CJSONC", pkgConfig: "json-c",
                        providers: [.apt(["libjson-c-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
         .target(
             name: "OFASearch",
             dependencies: [
-                "CXGBoost", "COpenBLAS", "CJSONC",
+                "CXGBoost", "COpenBLAS", "CJSONC", "CSQLite",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

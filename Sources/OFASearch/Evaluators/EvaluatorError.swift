@@ -7,6 +7,8 @@ public enum EvaluatorError: Error, Equatable, CustomStringConvertible {
     case worker(evaluator: String, reason: String, stderr: [String])
     /// The evaluator answered a measurement with an error or an impossible value.
     case measurement(evaluator: String, arch: String, reason: String)
+    /// The evaluator's measurement store could not be opened, read or written.
+    case store(StoreError)
 
     public var description: String {
         switch self {
@@ -14,6 +16,7 @@ public enum EvaluatorError: Error, Equatable, CustomStringConvertible {
         case let .worker(evaluator, reason, stderr):
             "evaluator \(evaluator): \(reason)" + (stderr.isEmpty ? "" : "; its last output: " + stderr.suffix(3).map { $0.count > 160 ? String($0.prefix(157)) + "..." : $0 }.joined(separator: " | "))
         case let .measurement(evaluator, arch, reason): "evaluator \(evaluator) on \(arch): \(reason)"
+        case let .store(error): error.description
         }
     }
 }

@@ -13,6 +13,8 @@ import Yams
 /// timeout_seconds: 120          # per request; a worker that takes longer is restarted
 /// startup_timeout_seconds: 60   # for the handshake
 /// restarts: 2                   # restarts after a crash or hang before giving up
+/// store: ort.sqlite             # the measurement store (default: ort.measurements.sqlite beside
+///                               # this file; `none`: measure every time)
 /// ```
 ///
 /// ```swift
@@ -28,9 +30,12 @@ public struct EvaluatorSpec: Sendable, Equatable {
     public var timeoutSeconds: Double
     public var startupTimeoutSeconds: Double
     public var restarts: Int
+    /// The ``MeasurementStore`` the evaluator's measurements are kept in and looked up from; nil:
+    /// none (every request is measured).
+    public var store: String?
 
     public static let keys = ["kind", "command", "working_directory", "environment", "batch_size", "timeout_seconds",
-                              "startup_timeout_seconds", "restarts"]
+                              "startup_timeout_seconds", "restarts", "store"]
 
     /// Whether a file is an evaluator spec (a YAML mapping with `kind: command`), judged from its
     /// first lines, so a predictor loader can tell it from other inputs cheaply.
@@ -91,10 +96,23 @@ public struct EvaluatorSpec: Sendable, Equatable {
         timeoutSeconds = try number("timeout_seconds", default: 300, 0.01...86_400)
         startupTimeoutSeconds = try number("startup_timeout_seconds", default: 120, 0.01...86_400)
         restarts = Int(try number("restarts", default: 2, 0...100, whole: true))
+        switch mapping["store"] {
+        case nil:
+            let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            store = URL(fileURLWithPath: folder).appendingPathComponent(stem + ".measurements.sqlite").path
+        case let n? where n.string == "none":
+            store = nil
+        case let n?:
+            guard let file = n.string, !file.isEmpty, n.null == nil else {
+                throw .spec(path: at(n), reason: "store must be a file path or 'none'")
+            }
+            store = file.hasPrefix("/") ? file : URL(fileURLWithPath: folder).appendingPathComponent(file).standardized.path
+        }
     }
 
     public init(command: [String], workingDirectory: String = FileManager.default.currentDirectoryPath, environment: [String: String] = [:],
-                batchSize: Int = 16, timeoutSeconds: Double = 300, startupTimeoutSeconds: Double = 120, restarts: Int = 2) {
+                batchSize: Int = 16, timeoutSeconds: Double = 300, startupTimeoutSeconds: Double = 120, restarts: Int = 2,
+                store: String? = nil) {
         self.path = command.joined(separator: " ")
         self.command = command
         self.workingDirectory = workingDirectory
@@ -103,5 +121,6 @@ public struct EvaluatorSpec: Sendable, Equatable {
         self.timeoutSeconds = timeoutSeconds
         self.startupTimeoutSeconds = startupTimeoutSeconds
         self.restarts = restarts
+        self.store = store
     }
 }

@@ -10,6 +10,8 @@ import Synchronization
 /// sent again; one that breaks the protocol, answers an architecture with an error, or gives an
 /// impossible value stops the caller with one error naming the evaluator and the architecture.
 /// Calls are serialized (one worker, one request at a time), so it can be shared by threads.
+/// With a store (the spec's `store`), what the store holds for this evaluator's identity is not
+/// measured again, and each batch's measurements are committed to it as soon as they arrive.
 ///
 /// ```swift
 /// let ort = try ExternalEvaluator(spec: try EvaluatorSpec(contentsOf: "ort.yaml"))
@@ -18,6 +20,7 @@ import Synchronization
 public final class ExternalEvaluator: Sendable {
     public let spec: EvaluatorSpec
     public let identity: EvaluatorIdentity
+    public let store: MeasurementStore?
     private let state: Mutex<State>
 
     private struct State: ~Copyable {
@@ -26,32 +29,58 @@ public final class ExternalEvaluator: Sendable {
         var restartsLeft: Int
         /// Requests answered, for counts in reports.
         var requests = 0
+        /// Architectures measured by the worker, and answered from the store.
+        var measured = 0
+        var fromStore = 0
     }
 
     public init(spec: EvaluatorSpec) throws(EvaluatorError) {
         self.spec = spec
         let (worker, identity) = try Self.start(spec)
         self.identity = identity
+        do { store = try spec.store.map { path throws(StoreError) in try MeasurementStore(path: path) } } catch {
+            worker.stop()
+            throw .store(error)
+        }
         state = Mutex(State(worker: worker, restartsLeft: spec.restarts))
     }
 
     deinit { state.withLock { $0.worker?.stop() } }
 
-    /// Measurements of `archs`, in order, in requests of at most `batch_size` architectures.
+    /// Measurements of `archs`, in order: those the store holds from it, the rest measured (each
+    /// distinct architecture once) in requests of at most `batch_size` architectures, each
+    /// request's answers committed to the store before the next is sent.
     public func measure(_ archs: [Architecture], space: String) throws(EvaluatorError) -> [EvaluatorMeasurement] {
-        var out: [EvaluatorMeasurement] = []
-        out.reserveCapacity(archs.count)
+        var out = [EvaluatorMeasurement?](repeating: nil, count: archs.count)
+        if let store {
+            do { out = try store.lookup(identity, space: space, archs) } catch { throw .store(error) }
+        }
+        var pending: [Architecture] = []
+        var positions: [Architecture: [Int]] = [:]
+        for (i, arch) in archs.enumerated() where out[i] == nil {
+            if positions[arch] == nil { pending.append(arch) }
+            positions[arch, default: []].append(i)
+        }
         var start = 0
-        while start < archs.count {
-            let batch = Array(archs[start..<min(archs.count, start + spec.batchSize)])
-            out += try state.withLock { state throws(EvaluatorError) in try request(batch, space: space, state: &state) }
+        while start < pending.count {
+            let batch = Array(pending[start..<min(pending.count, start + spec.batchSize)])
+            let measured = try state.withLock { state throws(EvaluatorError) in try request(batch, space: space, state: &state) }
+            if let store {
+                do { try store.record(identity, space: space, Array(zip(batch, measured))) } catch { throw .store(error) }
+            }
+            for (arch, m) in zip(batch, measured) { for i in positions[arch]! { out[i] = m } }
             start += batch.count
         }
-        return out
+        let stored = archs.count - positions.values.map(\.count).reduce(0, +)
+        state.withLock { $0.measured += pending.count; $0.fromStore += stored }
+        return out.map { $0! }
     }
 
     /// Requests made so far.
     public var requestCount: Int { state.withLock { $0.requests } }
+    /// Distinct architectures the worker measured so far, and answers taken from the store.
+    public var measuredCount: Int { state.withLock { $0.measured } }
+    public var storedCount: Int { state.withLock { $0.fromStore } }
 
     private func request(_ archs: [Architecture], space: String, state: inout State) throws(EvaluatorError) -> [EvaluatorMeasurement] {
         while true {

@@ -84,6 +84,85 @@ import Testing
         #expect(try MeasurementStore(path: store).summaries().first?.count == 14)
     }
 
+    /// `kill -9` of ofasearch in the middle of measuring loses nothing committed: the rerun
+    /// measures only what the store does not hold, and answers as a run without the kill.
+    @Test(.enabled(if: EvaluatorTests.python != nil && PredictCommandTests.executable != nil, "needs python3 and the built executable"))
+    func aKilledRunLosesNothingCommitted() throws {
+        let folder = TempFolder()
+        let log = folder.path + "/measured.jsonl"
+        folder.write("slow.yaml", """
+        kind: command
+        command: [\(EvaluatorTests.python!), \(EvaluatorTests.script), --metric, accuracy, --mode, slow, --delay, "0.15", --log, \(log)]
+        batch_size: 4
+        """)
+        let archs = EvaluatorTests.archs(40, seed: 11)
+        folder.write("archs.jsonl", archs.map { $0.json.rendered() + "\n" }.joined())
+        func predict() throws -> Process {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: try #require(PredictCommandTests.executable))
+            p.arguments = ["predict", "--space", EvaluatorTests.space.name, "--accuracy", folder.path + "/slow.yaml",
+                           "--input", folder.path + "/archs.jsonl", "--batch-size", "40"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            return p
+        }
+        func measured() -> Int { folder.read("measured.jsonl").split(separator: "\n").count }
+        let first = try predict()
+        let deadline = Date().addingTimeInterval(20)
+        while measured() < 12 && Date() < deadline { usleep(20_000) }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let before = measured()
+        let stored = try MeasurementStore(path: folder.path + "/slow.measurements.sqlite").summaries().first?.count ?? 0
+        #expect(stored >= 8 && stored < 40, "stored \(stored) of 40 before the kill")
+        #expect(before >= stored)
+        let second = try predict()
+        second.waitUntilExit()
+        #expect(second.terminationStatus == 0)
+        // Only what was not committed is measured again (a batch measured but not yet committed
+        // when the kill came is measured twice; nothing committed is).
+        #expect(measured() - before == 40 - stored)
+        #expect(try MeasurementStore(path: folder.path + "/slow.measurements.sqlite").summaries().first?.count == 40)
+    }
+
+    /// A manifest's `accuracy:` may be an evaluator spec: the experiment measures through it, and
+    /// a second run of the same manifest measures nothing and gives the same results.
+    @Test(.enabled(if: EvaluatorTests.python != nil, EvaluatorTests.skipReason))
+    func aManifestSearchesWithAnEvaluatorAndARerunMeasuresNothing() throws {
+        let folder = TempFolder()
+        let log = folder.path + "/measured.jsonl"
+        folder.write("toy.yaml", """
+        kind: command
+        command: [\(EvaluatorTests.python!), \(EvaluatorTests.script), --metric, accuracy, --log, \(log)]
+        batch_size: 32
+        """)
+        let yaml = """
+        name: evaluator
+        spaces: [{name: compofa-mbv3-w1.0, resolutions: [160]}]
+        accuracy: toy.yaml
+        efficiency: macs
+        strategies: {exhaustive: {}, evolutionary: {population: 16, generations: 4}}
+        targets: [200M, 250M]
+        seeds: [0, 1]
+        """
+        let paths = ManifestPaths(manifestDirectory: folder.path, projectRoot: folder.path, shared: .some(nil))
+        var outputs: [String] = []
+        for name in ["first", "second"] {
+            let catalog = PredictorCatalog()
+            let manifest = try ManifestLoader(predictors: catalog, paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
+            var runner = ExperimentRunner(plan: RunPlan(manifest: manifest), predictors: catalog, backend: EngineBackend(), output: folder.path + "/" + name)
+            runner.jobs = 2
+            let summary = try runner.run()
+            #expect(summary.failures.isEmpty, "\(summary.failures)")
+            outputs.append(withoutTimings(folder.read(name + "/runs.jsonl")))
+            // CompOFA w1.0 at one resolution has 243 subnets: each measured once, over both runs.
+            #expect(folder.read("measured.jsonl").split(separator: "\n").count == 243)
+        }
+        #expect(outputs[0] == outputs[1] && !outputs[0].isEmpty)
+        #expect(try MeasurementStore(path: folder.path + "/toy.measurements.sqlite").summaries().first?.count == 243)
+    }
+
     /// Export writes what `predictor train` reads: top-1 in % under `top1`, latency under
     /// `latency_ms.KEY`, and the values come back.
     @Test func exportReadsBackAsTrainingData() throws {

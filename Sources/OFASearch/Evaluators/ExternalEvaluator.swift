@@ -61,18 +61,32 @@ public final class ExternalEvaluator: Sendable {
             if positions[arch] == nil { pending.append(arch) }
             positions[arch, default: []].append(i)
         }
-        var start = 0
+        var start = 0, measuredPositions = 0
         while start < pending.count {
             let batch = Array(pending[start..<min(pending.count, start + spec.batchSize)])
-            let measured = try state.withLock { state throws(EvaluatorError) in try request(batch, space: space, state: &state) }
-            if let store {
-                do { try store.record(identity, space: space, Array(zip(batch, measured))) } catch { throw .store(error) }
+            let (values, sent) = try state.withLock { state throws(EvaluatorError) -> ([EvaluatorMeasurement], [Int]) in
+                // Another thread of this run, or another process on the store, may have measured
+                // some of them while this one waited for the worker.
+                var known = [EvaluatorMeasurement?](repeating: nil, count: batch.count)
+                if let store {
+                    do throws(StoreError) { known = try store.lookup(identity, space: space, batch) } catch { throw .store(error) }
+                }
+                let todo = batch.indices.filter { known[$0] == nil }
+                if !todo.isEmpty {
+                    let fresh = try request(todo.map { batch[$0] }, space: space, state: &state)
+                    if let store {
+                        do throws(StoreError) { try store.record(identity, space: space, Array(zip(todo.map { batch[$0] }, fresh))) } catch { throw .store(error) }
+                    }
+                    for (j, i) in todo.enumerated() { known[i] = fresh[j] }
+                    state.measured += todo.count
+                }
+                return (known.map { $0! }, todo)
             }
-            for (arch, m) in zip(batch, measured) { for i in positions[arch]! { out[i] = m } }
+            for (arch, m) in zip(batch, values) { for i in positions[arch]! { out[i] = m } }
+            measuredPositions += sent.map { positions[batch[$0]]!.count }.reduce(0, +)
             start += batch.count
         }
-        let stored = archs.count - positions.values.map(\.count).reduce(0, +)
-        state.withLock { $0.measured += pending.count; $0.fromStore += stored }
+        state.withLock { $0.fromStore += archs.count - measuredPositions }
         return out.map { $0! }
     }
 

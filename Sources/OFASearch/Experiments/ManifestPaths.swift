@@ -98,6 +98,7 @@ public struct ManifestPaths: Sendable {
             return nil
         }
         let lower = path.lowercased()
+        if EvaluatorSpec.looksLikeSpec(path) { return .command }
         if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") { return .lut }
         if lower.hasSuffix(".json") { return .mlp }
         if lower.hasSuffix(".ubj") { return .xgboost }

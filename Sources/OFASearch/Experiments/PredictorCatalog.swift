@@ -10,6 +10,7 @@ import Foundation
 /// | `macs` | ``MACsPredictor`` for the space's width |
 /// | `xgboost` | ``XGBoostAccuracyPredictor`` / ``XGBoostLatencyPredictor`` (a model directory) |
 /// | `measured` | ``MeasuredLatencyPredictor`` (runs each subnet on this CPU) |
+/// | `command` | ``EvaluatorAccuracyPredictor`` / ``EvaluatorLatencyPredictor``: one worker per spec file, shared by spaces and runs |
 ///
 /// An XGBoost model judges any space whose choices are a subset of the space it was trained in
 /// (e.g. the CompOFA elastic-kernel model judges the fixed-kernel space), at resolutions inside
@@ -23,8 +24,18 @@ public final class PredictorCatalog: PredictorProvider, @unchecked Sendable {
     private let lock = NSLock()
     private var accuracy: [String: any AccuracyPredictor] = [:]
     private var efficiency: [String: any EfficiencyPredictor] = [:]
+    private var evaluators: [String: ExternalEvaluator] = [:]
 
     public init() {}
+
+    /// The running worker of an evaluator spec (started on first use).
+    private func evaluator(_ r: PredictorReference) throws -> ExternalEvaluator {
+        let file = try path(r)
+        if let e = evaluators[file] { return e }
+        let e = try ExternalEvaluator(spec: try EvaluatorSpec(contentsOf: file))
+        evaluators[file] = e
+        return e
+    }
 
     private func key(_ r: PredictorReference, _ space: any SearchSpace) -> String {
         // One measured predictor (one cache of measurements) per width and clock.
@@ -34,8 +45,9 @@ public final class PredictorCatalog: PredictorProvider, @unchecked Sendable {
 
     public func accuracyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any AccuracyPredictor {
         lock.lock(); defer { lock.unlock() }
-        // An accuracy model does not depend on the space it is asked about: cache by file.
-        let k = "\(reference.kind.rawValue)|\(reference.path ?? reference.spelled)"
+        // An accuracy model does not depend on the space it is asked about: cache by file (an
+        // evaluator is told the space with each request: one predictor per space).
+        let k = "\(reference.kind.rawValue)|\(reference.path ?? reference.spelled)" + (reference.kind == .command ? "|\(space.name)" : "")
         if let p = accuracy[k] {
             if let x = p as? XGBoostAccuracyPredictor { try Self.check(x.model, covers: space, reference: reference) }
             return p
@@ -47,6 +59,7 @@ public final class PredictorCatalog: PredictorProvider, @unchecked Sendable {
             let model = try XGBoostModel(directory: try path(reference), kind: .accuracy)
             try Self.check(model, covers: space, reference: reference)
             p = try XGBoostAccuracyPredictor(model: model)
+        case .command: p = try EvaluatorAccuracyPredictor(evaluator: try evaluator(reference), space: space.name)
         default: throw PredictorError.unsupported("'\(reference.spelled)': \(reference.kind.rawValue) accuracy predictors are not available in this build")
         }
         accuracy[k] = p
@@ -70,6 +83,7 @@ public final class PredictorCatalog: PredictorProvider, @unchecked Sendable {
             let model = try XGBoostModel(directory: try path(reference), kind: .latency)
             try Self.check(model, covers: space, reference: reference)
             p = try XGBoostLatencyPredictor(model: model)
+        case .command: p = try EvaluatorLatencyPredictor(evaluator: try evaluator(reference), space: space.name)
         default: throw PredictorError.unsupported("'\(reference.spelled)': \(reference.kind.rawValue) efficiency predictors are not available in this build")
         }
         efficiency[k] = p

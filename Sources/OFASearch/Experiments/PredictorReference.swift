@@ -2,8 +2,8 @@
 ///
 /// Written in a manifest as a string — `macs`, a committed default's name (`ofa-mbv3-w1.0-top1`,
 /// found under `predictors/`), a `shared:` path into the shared data folder
-/// (`shared:latency/note10`), or a file path — or as a mapping `{kind: lut, path: ...}` when the
-/// kind cannot be inferred. ``ManifestPaths`` documents how paths resolve.
+/// (`shared:latency/note10`), or a file path (an evaluator spec, `kind: command`, is recognised
+/// by its content) — or as a mapping `{kind: lut, path: ...}` when the kind cannot be inferred. ``ManifestPaths`` documents how paths resolve.
 public struct PredictorReference: Sendable, Hashable {
     public enum Kind: String, Sendable, CaseIterable {
         /// OFA's tutorial MLP (`ofa-tutorial-mlp-*.json`).
@@ -16,6 +16,9 @@ public struct PredictorReference: Sendable, Hashable {
         case macs
         /// Latency measured by running the subnet on this CPU (no file).
         case measured
+        /// An external evaluator: a spec file with `kind: command` (docs/evaluators.md), accuracy
+        /// or latency as its handshake says, its measurements kept in its store.
+        case command
     }
 
     public var kind: Kind

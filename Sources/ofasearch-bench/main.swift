@@ -11,6 +11,7 @@ let groups: [(String, () throws -> Void)] = [
     ("search", SearchBench.run),
     ("engine", EngineBench.run),
     ("xgboost", XGBoostBench.run),
+    ("evaluators", EvaluatorBench.run),
 ]
 let only = CommandLine.arguments.dropFirst().first
 for (name, run) in groups where only == nil || only == name {

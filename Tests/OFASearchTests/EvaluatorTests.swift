@@ -101,6 +101,34 @@ import Testing
         #expect { _ = try ExternalEvaluator(spec: spec) } throws: { "\($0)".contains(message) }
     }
 
+    /// `lut profile --evaluator`: every layer key a space can need, asked by its OFA key; the
+    /// table then prices every subnet of the space.
+    @Test(.enabled(if: python != nil, skipReason))
+    func anEvaluatorProfilesALatencyTable() throws {
+        let evaluator = try ExternalEvaluator(spec: Self.spec(["--metric", "latency_ms"], batchSize: 50))
+        let space = OFASpace(width: .w1_0, resolutions: [160, 224])
+        var calls = 0
+        let table = try EvaluatorLatencyTable.profile(space: space, evaluator: evaluator) { done, total in
+            calls += 1
+            #expect(done <= total)
+        }
+        let profiler = LatencyProfiler(space: space)
+        let needed = Set(space.resolutions.flatMap { profiler.requiredLayers(resolution: $0).map(\.tableKey) })
+        #expect(Set(table.entries.keys) == needed)
+        #expect(calls == (needed.count + 49) / 50)
+        // The toy's stand-in: 0.001 + (sum of the key's numbers) / 100000 ms.
+        let stem = "Conv-input:224x224x3-output:112x112x16"
+        #expect(table.entries[stem]?.mean == 0.001 + Double(224 + 224 + 3 + 112 + 112 + 16) / 100_000)
+        var rng = SeededGenerator(seed: 5)
+        for _ in 0..<50 {
+            let arch = space.sample(using: &rng)
+            #expect(try table.latency(of: NetworkPlan(architecture: arch, width: .w1_0)) > 0)
+        }
+        // An accuracy evaluator cannot measure layers.
+        let accuracy = try ExternalEvaluator(spec: Self.spec(["--metric", "accuracy"]))
+        #expect(throws: EvaluatorError.self) { try accuracy.measureLayers([stem]) }
+    }
+
     @Test func specFilesAreCheckedWithTheirLine() throws {
         let dir = Self.temporaryPath("specs")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -503,8 +503,9 @@ def main():
     version = "onnxruntime %s CPU, onnx %s, opset %d, %s, fp32 batch 1, warm-up %d, repeats %d, median, %s clock%s" % (
         ort.__version__, onnx.__version__, OPSET, GRAPH_VERSION, args.warmup, args.repeats, args.clock,
         "" if args.seed == 0 else ", seed %d" % args.seed)
+    # "capabilities" is an extension (ORT.md): this worker also answers {"id", "layers": [...]} requests.
     print(json.dumps({"protocol": PROTOCOL, "name": args.name, "metric": "latency_ms",
-                      "device": device, "version": version}), flush=True)
+                      "device": device, "version": version, "capabilities": ["layers"]}), flush=True)
     log("ready: %s; %s" % (device, version))
 
     for line in sys.stdin:

@@ -10,6 +10,7 @@ Protocol (docs/evaluators.md): print one handshake line, then answer each reques
 import argparse
 import json
 import os
+import re
 import sys
 import time
 
@@ -25,6 +26,12 @@ def toy_value(arch, metric):
     if metric == "accuracy":
         return round(0.6 + 0.2 * size / (size + 300.0) + 0.0004 * (arch["r"] - 128), 6)
     return round(1.0 + scale * size / 50.0, 6)
+
+
+def toy_layer_value(key):
+    """A deterministic positive stand-in for a layer's latency: its shape numbers, scaled."""
+    numbers = [int(n) for n in re.findall(r"\d+", key)]
+    return round(0.001 + sum(numbers) / 100000.0, 6)
 
 
 def main():
@@ -51,6 +58,11 @@ def main():
         if not line.strip():
             continue
         request = json.loads(line)
+        if "layers" in request:
+            # Layer requests (lut profile --evaluator): a stand-in that grows with the key's numbers.
+            results = [{"value": toy_layer_value(key), "spread": 0.0, "repeats": 1} for key in request["layers"]]
+            print(json.dumps({"id": request["id"], "results": results}), flush=True)
+            continue
         archs = request["archs"]
         if args.log:
             with open(args.log, "a") as f:

@@ -90,6 +90,25 @@ public final class ExternalEvaluator: Sendable {
         return out.map { $0! }
     }
 
+    /// Latencies of single layers, by their OFA look-up-table keys (`Conv-input:224x224x3-output:112x112x16`,
+    /// `expanded_conv-input:…`), for profiling a table with the evaluator's runtime: requests
+    /// `{"id", "layers": [KEY, ...]}` of at most `batch_size` keys. Not stored (a table is the record).
+    public func measureLayers(_ keys: [String]) throws(EvaluatorError) -> [EvaluatorMeasurement] {
+        guard identity.metric == .latency else {
+            throw .spec(path: spec.path, reason: "\(identity.label) measures \(identity.metric.rawValue); layer latencies need a latency_ms evaluator")
+        }
+        var out: [EvaluatorMeasurement] = []
+        var start = 0
+        while start < keys.count {
+            let batch = Array(keys[start..<min(keys.count, start + spec.batchSize)])
+            out += try state.withLock { state throws(EvaluatorError) in
+                try request(nil, ("layers", .array(batch.map { .string($0) })), items: batch, noun: "layers", state: &state)
+            }
+            start += batch.count
+        }
+        return out
+    }
+
     /// Requests made so far.
     public var requestCount: Int { state.withLock { $0.requests } }
     /// Distinct architectures the worker measured so far, and answers taken from the store.
@@ -97,17 +116,24 @@ public final class ExternalEvaluator: Sendable {
     public var storedCount: Int { state.withLock { $0.fromStore } }
 
     private func request(_ archs: [Architecture], space: String, state: inout State) throws(EvaluatorError) -> [EvaluatorMeasurement] {
+        try request(("space", .string(space)), ("archs", .array(archs.map(\.json))), items: archs.map(\.description), noun: "architectures", state: &state)
+    }
+
+    /// Sends one request (`id`, `context`, `list`) and reads its reply, restarting a crashed or
+    /// hung worker as the spec allows; `items` name the list's entries in errors.
+    private func request(_ context: (String, JSONValue)?, _ list: (String, JSONValue), items: [String], noun: String,
+                         state: inout State) throws(EvaluatorError) -> [EvaluatorMeasurement] {
         while true {
             let worker: EvaluatorWorker
             if let w = state.worker, w.isRunning { worker = w } else { worker = try restart(&state, reason: "it was not running") }
             let id = state.nextID
             state.nextID += 1
-            let message = JSONValue.object([("id", .int(id)), ("space", .string(space)), ("archs", .array(archs.map(\.json)))]).rendered()
+            let message = JSONValue.object([("id", .int(id))] + (context.map { [$0] } ?? []) + [list]).rendered()
             let answer: String?
             if worker.send(message) {
                 do { answer = try worker.readLine(until: .now + .milliseconds(Int64(spec.timeoutSeconds * 1000))) } catch {
                     worker.stop()
-                    try retryOrFail(&state, worker: worker, reason: "no answer to request \(id) (\(archs.count) architectures) within \(PredictionCheck.format(spec.timeoutSeconds)) s")
+                    try retryOrFail(&state, worker: worker, reason: "no answer to request \(id) (\(items.count) \(noun)) within \(PredictionCheck.format(spec.timeoutSeconds)) s")
                     continue
                 }
             } else {
@@ -119,7 +145,7 @@ public final class ExternalEvaluator: Sendable {
                 continue
             }
             state.requests += 1
-            return try parse(answer, id: id, archs: archs, worker: worker)
+            return try parse(answer, id: id, items: items, noun: noun, worker: worker)
         }
     }
 
@@ -161,7 +187,7 @@ public final class ExternalEvaluator: Sendable {
     }
 
     /// Reads a reply: `{"id": N, "results": [{"value": v, "spread": s, "repeats": k} | {"error": "..."}, ...]}`.
-    private func parse(_ line: String, id: Int, archs: [Architecture], worker: EvaluatorWorker) throws(EvaluatorError) -> [EvaluatorMeasurement] {
+    private func parse(_ line: String, id: Int, items: [String], noun: String, worker: EvaluatorWorker) throws(EvaluatorError) -> [EvaluatorMeasurement] {
         func broken(_ why: String) -> EvaluatorError {
             .worker(evaluator: spec.path, reason: "reply to request \(id) \(why)", stderr: worker.tail)
         }
@@ -170,17 +196,17 @@ public final class ExternalEvaluator: Sendable {
         guard reply.isObject, let got = reply["id"]?.intValue else { throw broken("has no integer 'id'") }
         guard got == id else { throw broken("carries id \(got)") }
         guard let results = reply["results"], results.isArray else { throw broken("has no 'results' list") }
-        guard results.count == archs.count else { throw broken("has \(results.count) results for \(archs.count) architectures") }
+        guard results.count == items.count else { throw broken("has \(results.count) results for \(items.count) \(noun)") }
         var out: [EvaluatorMeasurement] = []
-        for (i, arch) in archs.enumerated() {
+        for (i, item) in items.enumerated() {
             guard let r = results[i], r.isObject else { throw broken("result \(i) is not an object") }
             if let message = r["error"] {
-                throw .measurement(evaluator: spec.path, arch: arch.description, reason: "it reported an error: \(message.stringValue ?? message.jsonString)")
+                throw .measurement(evaluator: spec.path, arch: item, reason: "it reported an error: \(message.stringValue ?? message.jsonString)")
             }
             guard let value = r["value"]?.doubleValue else { throw broken("result \(i) has no finite 'value'") }
             let range: ClosedRange<Double> = identity.metric == .accuracy ? 0...1 : EfficiencyMetric.latency.plausibleRange
             guard range.contains(value), identity.metric == .accuracy || value > 0 else {
-                throw .measurement(evaluator: spec.path, arch: arch.description,
+                throw .measurement(evaluator: spec.path, arch: item,
                                    reason: "\(identity.metric.rawValue) \(value) is impossible; expected \(identity.metric == .accuracy ? "a top-1 fraction in [0, 1]" : "a positive latency in ms")")
             }
             let spread = r["spread"]?.doubleValue

@@ -69,6 +69,8 @@ struct LUTCommand: ParsableCommand {
         @Option(help: "Clock: thread-cpu (time this thread ran: equals wall time on a quiet machine, leaves out time other jobs got on a shared one) or wall.")
         var clock: Stopwatch = .threadCPU
         @Option(help: "Output: a directory (one file per resolution) or a .yaml file.") var out: String
+        @Option(help: "An external latency evaluator's spec (docs/evaluators.md): each layer key is measured by it (its runtime, its device) instead of the engine.")
+        var evaluator: String?
 
         func validate() throws {
             guard (1...1_000_000).contains(repeats) else { throw ValidationError("--repeats must be in 1...1000000, got \(repeats)") }
@@ -81,21 +83,37 @@ struct LUTCommand: ParsableCommand {
             let space = try space.resolve()
             MachineInfo.pinBLASThreads(1)
             let before = MachineInfo.current()
-            let profiler = LatencyProfiler(space: space, minSamples: repeats, runsPerSubnet: runs, warmup: 1, seed: seed, clock: clock)
             let start = Date()
-            var table = profiler.profile { LUTCommand.progress($0.line) }
+            var table: ProfiledLatencyTable
+            let method: [String]
+            // An evaluator's table belongs to its device, not to this machine's CPU: no `cpu:` line
+            // (which the foreign-table warning compares), a `device:` line instead.
+            var deviceLine: String?
+            if let evaluator {
+                let worker = try ExternalEvaluator(spec: try EvaluatorSpec(contentsOf: evaluator))
+                table = try EvaluatorLatencyTable.profile(space: space, evaluator: worker) { LUTCommand.progress("\($0)/\($1) layer keys measured") }
+                deviceLine = "device: \(worker.identity.device) (the evaluator's)"
+                method = ["ofasearch latency look-up table, OFA format: key -> count, mean, std (milliseconds)",
+                          "space: \(space.name), resolutions \(space.resolutions.map(String.init).joined(separator: ","))",
+                          "method: each layer key measured once by the external evaluator \(worker.identity.label) (spec \(evaluator));",
+                          "  its value, spread and repeat count as mean, std and count"]
+            } else {
+                let profiler = LatencyProfiler(space: space, minSamples: repeats, runsPerSubnet: runs, warmup: 1, seed: seed, clock: clock)
+                table = profiler.profile { LUTCommand.progress($0.line) }
+                method = ["ofasearch CPU latency look-up table, OFA format: key -> count, mean, std (milliseconds)",
+                          "space: \(space.name), resolutions \(space.resolutions.map(String.init).joined(separator: ","))",
+                          "method: each layer timed inside whole subnets run by the ofasearch engine (batch 1, float32, NHWC,",
+                          "  OpenBLAS GEMM for 1x1 convolutions); \(clock.rawValue) clock; 1 warm-up + \(runs) timed runs per subnet; at least \(repeats) timings",
+                          "  per key; mean/std after dropping slow outliers (> median + 5 scaled MADs); keys shared by resolutions pool timings"]
+            }
             LUTCommand.endProgress()
             let seconds = Date().timeIntervalSince(start)
             let after = MachineInfo.current()
-            table.header = [
-                "ofasearch CPU latency look-up table, OFA format: key -> count, mean, std (milliseconds)",
-                "space: \(space.name), resolutions \(space.resolutions.map(String.init).joined(separator: ","))",
-                "method: each layer timed inside whole subnets run by the ofasearch engine (batch 1, float32, NHWC,",
-                "  OpenBLAS GEMM for 1x1 convolutions); \(clock.rawValue) clock; 1 warm-up + \(runs) timed runs per subnet; at least \(repeats) timings",
-                "  per key; mean/std after dropping slow outliers (> median + 5 scaled MADs); keys shared by resolutions pool timings",
+            table.header = method + [
                 "command: ofasearch lut profile \(CommandLine.arguments.dropFirst(3).joined(separator: " "))",
                 "profile time: \(String(format: "%.1f", seconds)) s",
-            ] + before.headerLines.map { $0.hasPrefix("load") ? $0 + " (start)" : $0 }
+            ] + (deviceLine.map { [$0] } ?? []) + before.headerLines.filter { deviceLine == nil || !$0.hasPrefix("cpu:") }
+                .map { $0.hasPrefix("load") ? $0 + " (start)" : $0 }
               + ["load average (1/5/15 min): \(after.loadAverage.map { String(format: "%.2f", $0) }.joined(separator: " ")) (end)"]
             do { try table.write(to: out) } catch { throw LUTCommand.writeFailure(out, error) }
             if !(out.hasSuffix(".yaml") || out.hasSuffix(".yml")) {
@@ -126,6 +144,8 @@ struct LUTCommand: ParsableCommand {
         @Flag(help: "Print the result as JSON.") var json = false
         @Option(help: "Write an SVG scatter plot (predicted vs measured) here.") var plot: String?
         @Option(help: "Write one JSON line per subnet (architecture, predicted and measured ms) here.") var details: String?
+        @Option(help: "An external latency evaluator's spec: subnets are measured end to end by it (its runtime, its device) instead of the engine; --runs, --passes and --clock are then the evaluator's business.")
+        var evaluator: String?
 
         func validate() throws {
             // Upper bounds: per-run timing buffers are allocated up front (a huge --runs crashed).
@@ -156,7 +176,13 @@ struct LUTCommand: ParsableCommand {
             var measured = [Double](repeating: .infinity, count: samples), layerSums = measured
             var perPass = [[Double]](repeating: [], count: samples)
             let start = Date()
-            for pass in 0..<passes {
+            var worker: ExternalEvaluator?
+            if let evaluator {
+                let w = try ExternalEvaluator(spec: try EvaluatorSpec(contentsOf: evaluator))
+                measured = try EvaluatorLatencyPredictor(evaluator: w, space: space.name).predictEfficiency(archs)
+                worker = w
+            }
+            for pass in 0..<(worker == nil ? passes : 0) {
                 for i in 0..<samples {
                     let network = EngineNetwork(plan: plans[i], seed: seed &+ UInt64(i))
                     let m = network.measure(warmup: 1, runs: runs, clock: clock)
@@ -169,10 +195,9 @@ struct LUTCommand: ParsableCommand {
                 }
             }
             let lines = (0..<samples).map { i in
-                JSONValue.object(archs[i].jsonFields + [
-                    ("predicted_ms", .double(predicted[i])), ("measured_ms", .double(measured[i])),
-                    ("measured_ms_per_pass", .array(perPass[i].map { .double($0) })), ("layer_sum_ms", .double(layerSums[i])),
-                ]).rendered()
+                JSONValue.object(archs[i].jsonFields + [("predicted_ms", .double(predicted[i])), ("measured_ms", .double(measured[i]))]
+                    + (worker == nil ? [("measured_ms_per_pass", .array(perPass[i].map { .double($0) })), ("layer_sum_ms", .double(layerSums[i]))] : [])
+                ).rendered()
             }
             LUTCommand.endProgress()
             let seconds = Date().timeIntervalSince(start)
@@ -193,26 +218,31 @@ struct LUTCommand: ParsableCommand {
             }
             let machine = MachineInfo.current()
             if json {
+                let how: [(String, JSONValue)] = worker.map { [("evaluator", .string($0.identity.label))] }
+                    ?? [("runs", .int(runs)), ("passes", .int(passes)), ("clock", .string(clock.rawValue))]
+                let decomposition: [(String, JSONValue)] = worker != nil ? [] : [("bias_decomposition", .object([
+                    ("layer_by_layer_timing_vs_end_to_end", .double(timingCost.bias)),
+                    ("table_vs_layer_by_layer_same_subnet", .double(tableVsLayers.bias)),
+                ]))]
                 let result = JSONValue.object([
-                    ("space", .string(space.name)), ("table", .string(table)), ("samples", .int(samples)),
-                    ("seed", .int(Int(seed))), ("runs", .int(runs)), ("passes", .int(passes)), ("clock", .string(clock.rawValue)), ("agreement", agreement.json),
-                    ("mean_measured_ms", .double(measured.reduce(0, +) / Double(samples))),
-                    ("bias_decomposition", .object([
-                        ("layer_by_layer_timing_vs_end_to_end", .double(timingCost.bias)),
-                        ("table_vs_layer_by_layer_same_subnet", .double(tableVsLayers.bias)),
-                    ])),
+                    ("space", .string(space.name)), ("table", .string(table)), ("samples", .int(samples)), ("seed", .int(Int(seed))),
+                ] + how + [
+                    ("agreement", agreement.json), ("mean_measured_ms", .double(measured.reduce(0, +) / Double(samples))),
+                ] + decomposition + [
                     ("seconds", .double((seconds * 10).rounded() / 10)),
                     ("load_average", .array(machine.loadAverage.map { .double($0) })),
                 ])
                 print(result.rendered(indent: 2))
             } else {
                 print("""
-                \(space.name): \(samples) subnets, table \(table), \(passes) pass(es) of \(runs) runs, \(clock.rawValue) clock
+                \(space.name): \(samples) subnets, table \(table), \(worker.map { "measured by \($0.identity.label)" } ?? "\(passes) pass(es) of \(runs) runs, \(clock.rawValue) clock")
                 within ±10%: \(String(format: "%.1f", agreement.within10 * 100))%   within ±5%: \(String(format: "%.1f", agreement.within5 * 100))%
                 RMSPE: \(String(format: "%.2f", agreement.rmspe * 100))%   Kendall tau: \(String(format: "%.3f", agreement.kendallTau))
                 bias (mean relative error, table - measured): \(String(format: "%+.2f", agreement.bias * 100))%   mean |error|: \(String(format: "%.3f", agreement.meanAbsoluteErrorMs)) ms
-                of which: timing layer by layer \(String(format: "%+.2f", timingCost.bias * 100))% (same subnet, same moment); table vs that \(String(format: "%+.2f", tableVsLayers.bias * 100))% (layers timed in other subnets, at another moment)
                 """)
+                if worker == nil {
+                    print("of which: timing layer by layer \(String(format: "%+.2f", timingCost.bias * 100))% (same subnet, same moment); table vs that \(String(format: "%+.2f", tableVsLayers.bias * 100))% (layers timed in other subnets, at another moment)")
+                }
             }
         }
     }

@@ -9,7 +9,7 @@ struct OFASearchCommand: ParsableCommand {
         abstract: "Hardware-aware architecture search over OFA and CompOFA supernets.",
         subcommands: [
             SpaceCommand.self, PredictCommand.self, PredictorCommand.self, SearchCommand.self,
-            RunCommand.self, MergeCommand.self, LUTCommand.self, StoreCommand.self, ForkServerCommand.self,
+            RunCommand.self, MergeCommand.self, LUTCommand.self, StoreCommand.self, ServeCommand.self, ForkServerCommand.self,
         ]
     )
 

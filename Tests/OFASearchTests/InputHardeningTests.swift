@@ -136,6 +136,57 @@ import Testing
         #expect(lines[1].contains(#""r":160"#) && lines[2] == lines[0])
     }
 
+    /// `serve` (issue 13): a handshake, then one reply per request while the pipe stays open;
+    /// a bad request gets an error reply and the server goes on; its answers are `predict`'s.
+    @Test(.enabled(if: executable != nil, skipReason))
+    func serveAnswersRequestsOverAnOpenPipe() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Self.executable))
+        process.arguments = ["serve", "--space", "ofa-mbv3-w1.2", "--macs", "--params"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input; process.standardOutput = output
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let reader = output.fileHandleForReading
+        var received = Data()
+        func line(_ n: Int) throws -> JSONCObject {
+            let deadline = Date().addingTimeInterval(20)
+            while received.split(separator: 0x0A).count < n, Date() < deadline {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                received += chunk
+            }
+            let lines = received.split(separator: 0x0A)
+            try #require(lines.count >= n)
+            return try JSONCObject(parsing: String(decoding: lines[n - 1], as: UTF8.self))
+        }
+        func send(_ text: String) { input.fileHandleForWriting.write(Data((text + "\n").utf8)) }
+        let hello = try line(1)
+        #expect(hello["protocol"]?.stringValue == "ofasearch-serve/1")
+        #expect(hello["answers"]?.jsonString == #"["macs","params"]"#)
+        send(#"{"id": 7, "archs": [\#(Self.arch), \#(Self.arch.replacingOccurrences(of: "224", with: "160"))]}"#)
+        let reply = try line(2)
+        #expect(reply["id"]?.intValue == 7)
+        let results = try #require(reply["results"])
+        #expect(results.count == 2)
+        let space = try SpaceCatalog.space(named: "ofa-mbv3-w1.2")
+        let arch = try Architecture(json: try JSONCObject(parsing: Self.arch), in: space)
+        #expect(results[0]?["macs"]?.intValue == MACsPredictor(width: .w1_2).macs(of: arch))
+        #expect(results[1]?["r"]?.intValue == 160)
+        send("{not json")
+        let notJSON = try line(3)
+        #expect(notJSON["error"]?.stringValue?.hasPrefix("line 2: not JSON") == true)
+        #expect(notJSON["id"]?.intValue == nil)
+        send(#"{"id": "b", "archs": [{"ks": [3], "e": [3], "d": [2], "r": 224}]}"#)
+        let bad = try line(4)
+        #expect(bad["id"]?.stringValue == "b" && bad["error"]?.stringValue?.hasPrefix("archs[0]: ") == true)
+        send(#"{"id": 8, "archs": []}"#)
+        #expect(try line(5)["results"]?.count == 0)
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
     @Test(.enabled(if: executable != nil, skipReason))
     func emptyResolutionItemIsRefused() throws {
         let (status, _, err) = try PredictCommandTests.run(["predict", "--space", "ofa-mbv3-w1.2", "--resolutions=160,,176", "--macs"], stdin: Self.arch)

@@ -429,14 +429,29 @@ class Timer:
 
 
 def cpu_name():
+    """The CPU as the project's latency tables name it: model, family/model/stepping, cache, vector
+    extensions, virtual machine (so that measurements of different CPUs are never mixed)."""
+    info = {}
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+                if not line.strip():
+                    break                       # the first processor is enough
+                k, _, v = line.partition(":")
+                info[k.strip()] = v.strip()
     except OSError:
-        pass
-    return platform.processor() or platform.machine()
+        return platform.processor() or platform.machine()
+    flags = set(info.get("flags", "").split())
+    ext = "/".join(x for x in ("avx2", "fma", "avx512f") if x in flags)
+    parts = ["family %s" % info.get("cpu family", "?"), "model %s" % info.get("model", "?"),
+             "stepping %s" % info.get("stepping", "?")]
+    if "cache size" in info:
+        parts.append("cache %s" % info["cache size"])
+    if ext:
+        parts.append(ext)
+    if "hypervisor" in flags:
+        parts.append("virtual machine")
+    return "%s (%s)" % (info.get("model name", platform.machine()), ", ".join(parts))
 
 
 def log(*args):

@@ -64,9 +64,7 @@ struct PredictCommand: ParsableCommand {
         do { space = try self.space.resolve() } catch let e as ValidationError { throw PredictInputError(e.message) }
 
         // Load predictors before reading input, so a bad predictor path fails fast.
-        let mlp = try accuracy.map { try PredictorLoader.accuracy(path: $0, space: space) }
-        let table = try latency.map { try PredictorLoader.latency(path: $0, space: space) }
-        let counter = MACsPredictor(width: space.width)
+        let predictions = try Predictions(space: space, accuracy: accuracy, latency: latency, macs: macs, params: params)
 
         var reader = try openInput()
         // Architectures are answered a batch at a time, as soon as the batch is complete (or the
@@ -75,22 +73,9 @@ struct PredictCommand: ParsableCommand {
         var batch: [Architecture] = [], lines: [Int] = []
         func answer() throws {
             guard !batch.isEmpty else { return }
-            let accuracies = try mlp.map { p in
-                try locate(batch, lines: lines, source: reader.source) { try PredictionCheck.accuracies(try p.predictAccuracy($0), of: $0, predictor: p.name) }
-            }
-            let latencies = try table.map { t in
-                try locate(batch, lines: lines, source: reader.source) {
-                    try PredictionCheck.efficiencies(try t.predictEfficiency($0), of: $0, metric: .latency, predictor: t.name)
-                }
-            }
+            let answers = try locate(batch, lines: lines, source: reader.source) { try predictions.answers($0) }
             var output = ""
-            for (i, arch) in batch.enumerated() {
-                var fields = arch.jsonFields
-                // The MLP computes in Float32: print the shortest digits that identify that value.
-                if let accuracies { fields.append(("accuracy", .double(Double(String(Float(accuracies[i])))!))) }
-                if let latencies { fields.append(("latency_ms", .double(latencies[i]))) }
-                if macs { fields.append(("macs", .int(counter.macs(of: arch)))) }
-                if params { fields.append(("params", .int(counter.parameters(of: arch)))) }
+            for fields in answers {
                 output += JSONValue.object(fields).rendered()
                 output += "\n"
             }
@@ -152,8 +137,8 @@ struct PredictCommand: ParsableCommand {
 
     /// Runs a batched prediction; on failure, finds the first architecture that fails and names
     /// its line.
-    private func locate(_ batch: [Architecture], lines: [Int], source: String,
-                        _ predict: ([Architecture]) throws -> [Double]) throws -> [Double] {
+    private func locate<T>(_ batch: [Architecture], lines: [Int], source: String,
+                           _ predict: ([Architecture]) throws -> [T]) throws -> [T] {
         do { return try predict(batch) } catch {
             for (i, arch) in batch.enumerated() {
                 do { _ = try predict([arch]) } catch {
@@ -169,4 +154,44 @@ struct PredictCommand: ParsableCommand {
 struct PredictInputError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// The predictions `predict` and `serve` answer with, loaded once: per architecture its canonical
+/// `ks/e/d/r` and the requested `accuracy` (top-1 fraction), `latency_ms`, `macs`, `params`, each
+/// checked (finite, in range) before it is given out.
+struct Predictions {
+    let accuracy: (any AccuracyPredictor)?
+    let latency: (any EfficiencyPredictor)?
+    let counter: MACsPredictor
+    let macs: Bool
+    let params: Bool
+
+    init(space: any SearchSpace, accuracy: String?, latency: String?, macs: Bool, params: Bool) throws {
+        self.accuracy = try accuracy.map { try PredictorLoader.accuracy(path: $0, space: space) }
+        self.latency = try latency.map { try PredictorLoader.latency(path: $0, space: space) }
+        counter = MACsPredictor(width: space.width)
+        self.macs = macs
+        self.params = params
+    }
+
+    /// The names of the answered fields, in order.
+    var fields: [String] {
+        (accuracy == nil ? [] : ["accuracy"]) + (latency == nil ? [] : ["latency_ms"]) + (macs ? ["macs"] : []) + (params ? ["params"] : [])
+    }
+
+    func answers(_ batch: [Architecture]) throws -> [[(String, JSONValue)]] {
+        let accuracies = try accuracy.map { p in try PredictionCheck.accuracies(try p.predictAccuracy(batch), of: batch, predictor: p.name) }
+        let latencies = try latency.map { t in
+            try PredictionCheck.efficiencies(try t.predictEfficiency(batch), of: batch, metric: .latency, predictor: t.name)
+        }
+        return batch.enumerated().map { i, arch in
+            var fields = arch.jsonFields
+            // The MLP computes in Float32: print the shortest digits that identify that value.
+            if let accuracies { fields.append(("accuracy", .double(Double(String(Float(accuracies[i])))!))) }
+            if let latencies { fields.append(("latency_ms", .double(latencies[i]))) }
+            if macs { fields.append(("macs", .int(counter.macs(of: arch)))) }
+            if params { fields.append(("params", .int(counter.parameters(of: arch)))) }
+            return fields
+        }
+    }
 }

@@ -40,42 +40,50 @@ public final class MLPAccuracyPredictor: AccuracyPredictor {
     public init(contentsOf path: String) throws(PredictorError) {
         let text: String
         do { text = try InputFile.readText(path) } catch { throw .unreadable(path: error.path, reason: error.reason) }
-        let doc: JSONCObject
-        do { doc = try JSONCObject(parsing: text) } catch { throw .malformed(path: path, reason: error.description) }
+        // NumericJSON, not json-c: the weights are most of the file, and json-c's object per
+        // number was most of `predict`'s start-up.
+        let doc: NumericJSON
+        do { doc = try NumericJSON(parsing: text) } catch { throw .malformed(path: path, reason: error.description) }
         func bad(_ why: String) -> PredictorError { .malformed(path: path, reason: why) }
-        guard doc.isObject else { throw bad("expected a JSON object") }
-        if let kind = doc["kind"]?.stringValue, kind != "mlp" { throw bad("'kind' is '\(kind)', expected 'mlp'") }
-        if let act = doc["activation"]?.stringValue, act != "relu" { throw bad("'activation' is '\(act)', expected 'relu'") }
-        if let enc = doc["encoding"]?.stringValue, enc != "ofa-tutorial-128" {
+        guard case .object = doc else { throw bad("expected a JSON object") }
+        if let kind = doc["kind"]?.string, kind != "mlp" { throw bad("'kind' is '\(kind)', expected 'mlp'") }
+        if let act = doc["activation"]?.string, act != "relu" { throw bad("'activation' is '\(act)', expected 'relu'") }
+        if let enc = doc["encoding"]?.string, enc != "ofa-tutorial-128" {
             throw bad("'encoding' is '\(enc)', expected 'ofa-tutorial-128'")
         }
-        guard let layers = doc["layers"], layers.isArray, layers.count >= 2 else {
+        guard let layers = doc["layers"]?.elements, layers.count >= 2 else {
             throw bad("'layers' must be a list of at least two {weight, bias} objects")
         }
         var sizes = [OFATutorialEncoding.width]
         var ws: [[Float]] = [], bs: [[Float]] = []
-        for l in 0..<layers.count {
-            guard let layer = layers[l], layer.isObject else { throw bad("layers[\(l)] must be a {weight, bias} object") }
-            guard let w = layer["weight"], w.isArray, w.count > 0 else { throw bad("layers[\(l)].weight must be a non-empty matrix") }
-            guard let b = layer["bias"], b.isArray else { throw bad("layers[\(l)].bias must be a list") }
+        for (l, layer) in layers.enumerated() {
+            guard case .object = layer else { throw bad("layers[\(l)] must be a {weight, bias} object") }
+            guard let w = layer["weight"]?.elements, !w.isEmpty else { throw bad("layers[\(l)].weight must be a non-empty matrix") }
+            guard let b = layer["bias"]?.elements else { throw bad("layers[\(l)].bias must be a list") }
             let outputs = w.count, inputs = sizes.last!
             guard b.count == outputs else { throw bad("layers[\(l)].bias has \(b.count) entries, weight has \(outputs) rows") }
             var flat = [Float](repeating: 0, count: outputs * inputs)
-            for o in 0..<outputs {
-                guard let row = json_object_array_get_idx(w.raw, o), json_object_is_type(row, json_type_array) != 0,
-                      json_object_array_length(row) == inputs else {
-                    throw bad("layers[\(l)].weight[\(o)] must be a list of \(inputs) numbers")
-                }
-                for i in 0..<inputs {
-                    guard let x = json_object_array_get_idx(row, i), let v = Self.finiteFloat(x) else {
-                        throw bad("layers[\(l)].weight[\(o)][\(i)] is not a finite 32-bit number")
+            for (o, row) in w.enumerated() {
+                let shape = bad("layers[\(l)].weight[\(o)] must be a list of \(inputs) numbers")
+                if let numbers = row.numbers {
+                    guard numbers.count == inputs else { throw shape }
+                    for (i, x) in numbers.enumerated() {
+                        guard let v = Self.finiteFloat(x) else { throw bad("layers[\(l)].weight[\(o)][\(i)] is not a finite 32-bit number") }
+                        flat[o * inputs + i] = v
                     }
-                    flat[o * inputs + i] = v
+                } else {
+                    guard let values = row.elements, values.count == inputs else { throw shape }
+                    for (i, x) in values.enumerated() {
+                        guard case let .number(n) = x, let v = Self.finiteFloat(n) else {
+                            throw bad("layers[\(l)].weight[\(o)][\(i)] is not a finite 32-bit number")
+                        }
+                        flat[o * inputs + i] = v
+                    }
                 }
             }
             var bias = [Float](repeating: 0, count: outputs)
-            for o in 0..<outputs {
-                guard let x = json_object_array_get_idx(b.raw, o), let v = Self.finiteFloat(x) else {
+            for (o, x) in b.enumerated() {
+                guard case let .number(n) = x, let v = Self.finiteFloat(n) else {
                     throw bad("layers[\(l)].bias[\(o)] is not a finite 32-bit number")
                 }
                 bias[o] = v
@@ -93,16 +101,15 @@ public final class MLPAccuracyPredictor: AccuracyPredictor {
         biases = Array(bs.dropFirst())
         layerSizes = sizes
         source = path
-        sourceSHA256 = doc["source_sha256"]?.stringValue
+        sourceSHA256 = doc["source_sha256"]?.string
         let checkpoint = sourceSHA256.map { ", checkpoint sha256 \($0.prefix(12))" } ?? ""
         name = "OFA tutorial MLP (\(sizes.map(String.init).joined(separator: "-")), \(URL(fileURLWithPath: path).lastPathComponent)\(checkpoint))"
     }
 
-    /// The element as a Float when it is a number that stays finite in Float32 (the forward pass's
-    /// precision): 1e39 would become infinity and every prediction NaN.
-    private static func finiteFloat(_ x: OpaquePointer) -> Float? {
-        guard json_object_is_type(x, json_type_double) != 0 || json_object_is_type(x, json_type_int) != 0 else { return nil }
-        let v = Float(json_object_get_double(x))
+    /// The number as a Float when it stays finite in Float32 (the forward pass's precision):
+    /// 1e39 would become infinity and every prediction NaN.
+    private static func finiteFloat(_ x: Double) -> Float? {
+        let v = Float(x)
         return v.isFinite ? v : nil
     }
 

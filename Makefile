@@ -10,7 +10,7 @@ OUT ?= out/quickstart
 # two cores contend.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: deps build run test bench predictors clean fuzz cluster-test
+.PHONY: deps build run test bench predictors clean fuzz cluster-test venv
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -66,3 +66,13 @@ cluster-test: build
 
 clean:
 	rm -rf .build out
+
+# The Python environment of the ONNX Runtime evaluator (scripts/evaluators/ORT.md): .venv at the
+# project root, from PyPI, pinned. Tests that need it skip when it is absent.
+VENV ?= .venv
+venv: $(VENV)/.installed
+$(VENV)/.installed: scripts/evaluators/requirements-ort.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r scripts/evaluators/requirements-ort.txt
+	touch $@
+

@@ -3,7 +3,7 @@
 counted from each graph (OFA profile / fvcore conventions, see count_macs_params) against
 `ofasearch predict --macs --params` for random subnets of every space.
 
-    /tmp/ort-venv/bin/python scripts/evaluators/check_ort_counts.py --binary /tmp/ofasearch-h7 [--samples 200]
+    .venv/bin/python scripts/evaluators/check_ort_counts.py [--binary .build/release/ofasearch] [--samples 200]
 
 Exit status 0 when every subnet of every space agrees exactly. Progress on standard error, the
 summary (one JSON line per space) on standard output.
@@ -45,7 +45,7 @@ def random_arch(space, rng):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--binary", default="/tmp/ofasearch-h7")
+    p.add_argument("--binary", default=".build/release/ofasearch")
     p.add_argument("--samples", type=int, default=200)
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--spaces", default=",".join(ev.SPACES))

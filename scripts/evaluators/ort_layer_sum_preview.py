@@ -5,7 +5,7 @@ end-to-end median, and the sum of the medians of its layer keys (OFA's compositi
 first expanded_conv, every active block, Conv_1, AvgPool2D, Conv_2, Logits), each key timed once
 as a one-layer graph (exactly what a {"layers": [...]} request does).
 
-    /tmp/ort-venv/bin/python scripts/evaluators/ort_layer_sum_preview.py --subnets 30 [--lut predictors/cpu-lut-w1.0]
+    .venv/bin/python scripts/evaluators/ort_layer_sum_preview.py --subnets 30 [--lut predictors/cpu-lut-w1.0]
 
 Also times a one-node graph to estimate the per-call overhead of a session run (paid once by an
 end-to-end run, once per layer by the sum) and reports the sum with it removed. Summary JSON on

@@ -105,34 +105,16 @@ import Testing
     /// `predict` answers each batch as soon as it is complete: a client keeps the pipe open.
     @Test(.enabled(if: executable != nil, skipReason))
     func predictStreamsOverAnOpenPipe() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.executable))
-        process.arguments = ["predict", "--space", "ofa-mbv3-w1.2", "--macs", "--batch-size", "2"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input; process.standardOutput = output
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        let reader = output.fileHandleForReading
-        var received = Data()
-        func readLines(_ n: Int) -> Int {
-            let deadline = Date().addingTimeInterval(20)
-            while received.split(separator: 0x0A).count < n, Date() < deadline {
-                let chunk = reader.availableData
-                if chunk.isEmpty { break }
-                received += chunk
-            }
-            return received.split(separator: 0x0A).count
-        }
+        let process = try PipedProcess(try #require(Self.executable), ["predict", "--space", "ofa-mbv3-w1.2", "--macs", "--batch-size", "2"])
+        func readLines(_ n: Int) -> Int { process.lines(atLeast: n).count }
         // Two lines complete the first batch: both are answered while stdin stays open.
-        input.fileHandleForWriting.write(Data((Self.arch + "\n" + Self.arch.replacingOccurrences(of: "224", with: "160") + "\n").utf8))
+        process.send(Self.arch + "\n" + Self.arch.replacingOccurrences(of: "224", with: "160"))
         #expect(readLines(2) == 2)
         // A third line waits for its batch (or the end of input).
-        input.fileHandleForWriting.write(Data((Self.arch + "\n").utf8))
-        try input.fileHandleForWriting.close()
-        #expect(readLines(3) == 3)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let lines = received.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
+        process.send(Self.arch)
+        #expect(try process.finish() == 0)
+        let lines = process.lines(atLeast: 3)
+        #expect(lines.count == 3)
         #expect(lines[1].contains(#""r":160"#) && lines[2] == lines[0])
     }
 
@@ -140,27 +122,13 @@ import Testing
     /// a bad request gets an error reply and the server goes on; its answers are `predict`'s.
     @Test(.enabled(if: executable != nil, skipReason))
     func serveAnswersRequestsOverAnOpenPipe() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.executable))
-        process.arguments = ["serve", "--space", "ofa-mbv3-w1.2", "--macs", "--params"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input; process.standardOutput = output
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        let reader = output.fileHandleForReading
-        var received = Data()
+        let process = try PipedProcess(try #require(Self.executable), ["serve", "--space", "ofa-mbv3-w1.2", "--macs", "--params"])
         func line(_ n: Int) throws -> JSONCObject {
-            let deadline = Date().addingTimeInterval(20)
-            while received.split(separator: 0x0A).count < n, Date() < deadline {
-                let chunk = reader.availableData
-                if chunk.isEmpty { break }
-                received += chunk
-            }
-            let lines = received.split(separator: 0x0A)
+            let lines = process.lines(atLeast: n)
             try #require(lines.count >= n)
-            return try JSONCObject(parsing: String(decoding: lines[n - 1], as: UTF8.self))
+            return try JSONCObject(parsing: lines[n - 1])
         }
-        func send(_ text: String) { input.fileHandleForWriting.write(Data((text + "\n").utf8)) }
+        func send(_ text: String) { process.send(text) }
         let hello = try line(1)
         #expect(hello["protocol"]?.stringValue == "ofasearch-serve/1")
         #expect(hello["answers"]?.jsonString == #"["macs","params"]"#)
@@ -182,9 +150,7 @@ import Testing
         #expect(bad["id"]?.stringValue == "b" && bad["error"]?.stringValue?.hasPrefix("archs[0]: ") == true)
         send(#"{"id": 8, "archs": []}"#)
         #expect(try line(5)["results"]?.count == 0)
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        #expect(try process.finish() == 0)
     }
 
     @Test(.enabled(if: executable != nil, skipReason))
@@ -464,3 +430,43 @@ import Testing
         if foreign { #expect(err.hasPrefix("warning: latency table") && err.contains("was profiled on another CPU")) }
     }
 }
+
+/// The built executable with a pipe held open on its standard input: lines are sent one at a
+/// time and its standard output read as it answers.
+final class PipedProcess {
+    let process = Process()
+    let input = Pipe(), output = Pipe()
+    private var received = Data()
+
+    init(_ executable: String, _ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
+
+    func send(_ text: String) { input.fileHandleForWriting.write(Data((text + "\n").utf8)) }
+
+    /// The lines answered so far, waiting up to 20 s for at least `n`.
+    func lines(atLeast n: Int) -> [String] {
+        let deadline = Date().addingTimeInterval(20)
+        let reader = output.fileHandleForReading
+        while received.split(separator: 0x0A).count < n, Date() < deadline {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            received += chunk
+        }
+        return received.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Closes standard input and waits for the exit status.
+    func finish() throws -> Int32 {
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+

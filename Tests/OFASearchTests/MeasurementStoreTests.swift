@@ -34,6 +34,21 @@ import Testing
         #expect(try reopened.rows(metric: .accuracy).isEmpty)
     }
 
+    /// Shards' stores merge into one: new keys added with their values and times, held keys kept.
+    @Test func storesMerge() throws {
+        let folder = TempFolder()
+        let archs = EvaluatorTests.archs(6, seed: 21)
+        let a = try MeasurementStore(path: folder.path + "/a.sqlite"), b = try MeasurementStore(path: folder.path + "/b.sqlite")
+        try a.record(Self.toy, space: "s", archs.prefix(4).map { ($0, EvaluatorMeasurement(value: 1)) })
+        try b.record(Self.toy, space: "s", archs.suffix(4).map { ($0, EvaluatorMeasurement(value: 2, spread: 0.5, repeats: 3)) })
+        #expect(try a.merge(from: folder.path + "/b.sqlite") == 2)
+        #expect(try a.merge(from: folder.path + "/b.sqlite") == 0)
+        let values = try a.lookup(Self.toy, space: "s", archs).map { $0?.value }
+        #expect(values == [1, 1, 1, 1, 2, 2])
+        #expect(try a.lookup(Self.toy, space: "s", [archs[5]]).first == EvaluatorMeasurement(value: 2, spread: 0.5, repeats: 3))
+        #expect(throws: StoreError.self) { try a.merge(from: folder.write("text.sqlite", "not a store")) }
+    }
+
     @Test func aFileThatIsNotAStoreIsNamed() throws {
         let folder = TempFolder()
         let path = folder.write("bad.sqlite", "not a database, just text\n")

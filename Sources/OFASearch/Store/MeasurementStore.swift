@@ -139,6 +139,32 @@ public final class MeasurementStore: Sendable {
         }
     }
 
+    /// Adds every measurement of the store at `path` (a cluster shard's, another machine's) that
+    /// this one does not hold; keys it holds keep their value. Returns how many were added.
+    @discardableResult
+    public func merge(from path: String) throws(StoreError) -> Int {
+        // Opening it checks that it is a store of this format.
+        _ = try MeasurementStore(path: path)
+        return try connection.withLock { c throws(StoreError) in
+            let attach = try c.prepare("ATTACH DATABASE ?1 AS other")
+            c.bind(attach, [path])
+            let attached = sqlite3_step(attach)
+            sqlite3_finalize(attach)
+            guard attached == SQLITE_DONE else { throw c.error() }
+            defer { try? c.execute("DETACH DATABASE other") }
+            try c.execute("BEGIN IMMEDIATE")
+            do throws(StoreError) {
+                try c.execute("INSERT OR IGNORE INTO main.measurements SELECT * FROM other.measurements")
+                let added = Int(sqlite3_changes(c.db))
+                try c.execute("COMMIT")
+                return added
+            } catch {
+                try? c.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
     /// Per evaluator identity and space: how many measurements, and when the first and last were made.
     public func summaries() throws(StoreError) -> [Summary] {
         try connection.withLock { c throws(StoreError) in

@@ -9,7 +9,7 @@ struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
         abstract: "Inspect, export and import an evaluator measurement store (SQLite).",
-        subcommands: [Stats.self, Export.self, Import.self]
+        subcommands: [Stats.self, Export.self, Import.self, Merge.self]
     )
 
     static func open(_ path: String) throws -> MeasurementStore {
@@ -107,6 +107,23 @@ struct StoreCommand: ParsableCommand {
                                                                   data.rows.map { ($0.arch, EvaluatorMeasurement(value: $0.value * scale)) },
                                                                   source: "imported from \(from)")
             print("imported \(added) new measurement(s) of \(data.rows.count) into \(store) as \(identity.label)\(added < data.rows.count ? " (\(data.rows.count - added) already stored)" : "")")
+        }
+    }
+
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add the measurements of other stores (cluster shards, other machines) to a store.",
+            discussion: "Keys the store already holds keep their value. The store is created if missing.")
+        @Argument(help: "The store to add to.") var store: String
+        @Argument(help: "The stores to add from.") var from: [String]
+
+        func run() throws {
+            guard !from.isEmpty else { throw ValidationError("give at least one store to merge from") }
+            let into = try MeasurementStore(path: store)
+            for other in from {
+                let added = try into.merge(from: try StoreCommand.open(other).path)
+                print("\(other): \(added) new measurement(s) added to \(store)")
+            }
         }
     }
 }

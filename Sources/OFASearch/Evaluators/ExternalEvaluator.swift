@@ -40,7 +40,9 @@ public final class ExternalEvaluator: Sendable {
         self.identity = identity
         do { store = try spec.store.map { path throws(StoreError) in try MeasurementStore(path: path) } } catch {
             worker.stop()
-            throw .store(error)
+            // The default store sits beside the spec, which may be a read-only place: say how to choose.
+            guard case let .database(path, reason) = error else { throw .store(error) }
+            throw .store(.database(path: path, reason: reason + " (the spec \(spec.path) can name another file with store: FILE, or store: none)"))
         }
         state = Mutex(State(worker: worker, restartsLeft: spec.restarts))
     }

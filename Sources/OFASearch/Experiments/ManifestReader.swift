@@ -184,10 +184,7 @@ final class ManifestReader {
             guard v > 0 else { issue(node, "\(what) must be positive, got \(v)"); return nil }
             return v
         }
-        if case let .scalar(s) = node, let last = s.string.last, let scale = ["K": 1e3, "M": 1e6, "G": 1e9][String(last).uppercased()],
-           let v = Double(s.string.dropLast()), v > 0 {
-            return v * scale
-        }
+        if case let .scalar(s) = node, let v = BudgetText.value(s.string) { return v }
         issue(node, "\(what) must be a positive number (e.g. 25, or 300M for MACs), got \(describe(node))")
         return nil
     }

@@ -117,8 +117,9 @@ struct SearchCommand: ParsableCommand {
 
     func budgets() throws -> [Double] { try Self.numbers(target, option: "--target") }
 
-    /// A comma-separated list of positive numbers; an empty item (`15,,20`, a trailing comma) is
-    /// refused by name rather than read as a missing number.
+    /// A comma-separated list of positive numbers, each as a manifest writes a budget (``BudgetText``:
+    /// `300M` for MACs); an empty item (`15,,20`, a trailing comma) is refused by name rather than
+    /// read as a missing number.
     static func numbers(_ text: String, option: String) throws -> [Double] {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false)
         return try parts.enumerated().map { i, part in
@@ -126,8 +127,8 @@ struct SearchCommand: ParsableCommand {
             guard !item.isEmpty else {
                 throw ValidationError("\(option): item \(i + 1) of '\(text)' is empty; give numbers separated by single commas")
             }
-            guard let x = Double(item), x.isFinite, x > 0 else {
-                throw ValidationError("\(option): '\(item)' is not a positive number")
+            guard let x = BudgetText.value(item) else {
+                throw ValidationError("\(option): '\(item)' is not a positive number (e.g. 25, or 300M for MACs)")
             }
             return x
         }

@@ -105,7 +105,8 @@ public final class PredictorCatalog: PredictorProvider, @unchecked Sendable {
         let seen = model.resolutions
         if let lo = seen.first, let hi = seen.last, !model.options.allowExtrapolation,
            let outside = space.resolutions.first(where: { $0 < lo || $0 > hi }) {
-            throw PredictorError.unsupported("'\(reference.spelled)' saw resolutions \(seen.map(String.init).joined(separator: ", ")) in training; r\(outside) of \(space) is outside that range (narrow the space's resolutions)")
+            let inside = space.resolutions.filter { (lo...hi).contains($0) }.map(String.init).joined(separator: ",")
+            throw PredictorError.unsupported("'\(reference.spelled)' saw resolutions \(seen.map(String.init).joined(separator: ", ")) in training; r\(outside) of \(space) is outside that range (narrow them to what it saw: \(inside.isEmpty ? "resolutions within \(lo)...\(hi)" : "--resolutions \(inside), or resolutions: [\(inside)] in a manifest"))")
         }
     }
 

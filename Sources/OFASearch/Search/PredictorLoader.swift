@@ -10,8 +10,8 @@ import Foundation
 /// ```
 public enum PredictorLoader {
     /// An accuracy predictor: a JSON file with `layers` is OFA's tutorial MLP; a directory with
-    /// `provenance.json` is an XGBoost model (``XGBoostAccuracyPredictor``), which must have been
-    /// trained in `space` when one is given; a yaml file with `kind: command` is an external
+    /// `provenance.json` is an XGBoost model (``XGBoostAccuracyPredictor``), which must cover
+    /// `space` when one is given (``PredictorCatalog``'s rules, the same as in manifests); a yaml file with `kind: command` is an external
     /// evaluator (``EvaluatorAccuracyPredictor``).
     public static func accuracy(path: String, space: (any SearchSpace)? = nil) throws -> any AccuracyPredictor {
         var isDirectory: ObjCBool = false
@@ -26,7 +26,11 @@ public enum PredictorLoader {
             guard FileManager.default.fileExists(atPath: path + "/" + XGBoostModel.provenanceFileName) else {
                 throw PredictorError.malformed(path: path, reason: "a directory without \(XGBoostModel.provenanceFileName) is not an XGBoost model directory")
             }
-            return try XGBoostAccuracyPredictor(directory: path, space: space)
+            // The manifests' rules (PredictorCatalog): a model judges any space whose choices are
+            // a subset of its own, at resolutions inside the range it saw.
+            let model = try XGBoostModel(directory: path, kind: .accuracy)
+            if let space { try PredictorCatalog.check(model, covers: space, reference: PredictorReference(kind: .xgboost, spelled: path, path: path)) }
+            return try XGBoostAccuracyPredictor(model: model)
         }
         // Only a regular file can be peeked at: a named pipe is read once, by the MLP reader.
         var info = stat()

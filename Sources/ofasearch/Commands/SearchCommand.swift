@@ -183,16 +183,6 @@ struct SearchCommand: ParsableCommand {
         settings.enumerationLimit = 5_000_000
         let strategy = try SearchStrategies.make(self.strategy, settings: settings)
         let accuracy = try PredictorLoader.accuracy(path: self.accuracy, space: space)
-        // Search visits every resolution of the space: refuse up front one the model cannot answer,
-        // rather than fail mid-search with advice (extrapolation) this command does not offer.
-        if let xgb = accuracy as? XGBoostAccuracyPredictor, !xgb.model.options.allowExtrapolation,
-           let lo = xgb.model.resolutions.min(), let hi = xgb.model.resolutions.max() {
-            let outside = space.resolutions.filter { $0 < lo || $0 > hi }
-            if !outside.isEmpty {
-                let inside = space.resolutions.filter { (lo...hi).contains($0) }.map(String.init).joined(separator: ",")
-                throw SearchInputError("--accuracy \(self.accuracy) was trained on resolutions \(lo)...\(hi), but the space includes \(outside.map(String.init).joined(separator: ",")); narrow it with --resolutions \(inside.isEmpty ? "within \(lo)...\(hi)" : inside)")
-            }
-        }
         let efficiency = try latency.map { try PredictorLoader.latency(path: $0, space: space) } ?? PredictorLoader.macs(space: space)
         let budgets = try self.budgets()
         let problem = SearchProblem(space: space, accuracy: accuracy, efficiency: efficiency, budget: budgets[0], threads: threads)

@@ -7,8 +7,10 @@ import Foundation
 /// multiplication or division (correctly rounded, as `strtod`, which the rest still go to), so
 /// the values are the ones json-c gives, bit for bit.
 ///
-/// The text passes ``StrictJSON/check(_:)`` first; the grammar (nesting, commas, what follows
-/// the value) is checked here, with the byte offset of the first problem.
+/// It reads RFC 8259 JSON only (no `NaN`, single quotes, comments, leading zeros, raw control
+/// characters or escaped NULs), so what it accepts ``StrictJSON`` accepts too; a text it refuses
+/// is refused with ``StrictJSON``'s line-and-column message when that scan finds the problem, else
+/// with the byte offset of the first grammar problem.
 ///
 /// ```swift
 /// let doc = try NumericJSON(parsing: #"{"bias": [0.25, -1e-3], "kind": "mlp"}"#)
@@ -30,7 +32,6 @@ public enum NumericJSON: Sendable {
     public static let maxDepth = 64
 
     public init(parsing text: String) throws(JSONInputError) {
-        try StrictJSON.check(text)
         var copy = text
         let result: Result<NumericJSON, JSONInputError> = copy.withUTF8 { bytes in
             var parser = Parser(bytes: bytes)
@@ -43,7 +44,14 @@ public enum NumericJSON: Sendable {
                 return .failure(error)
             }
         }
-        self = try result.get()
+        switch result {
+        case let .success(value): self = value
+        case let .failure(error):
+            // The reader is strict on its own (it accepts only RFC 8259 JSON); on a failure the
+            // lexical scan, which names line and column and says what is not JSON, speaks first.
+            try StrictJSON.check(text)
+            throw error
+        }
     }
 
     public subscript(key: String) -> NumericJSON? {
@@ -153,50 +161,68 @@ public enum NumericJSON: Sendable {
         mutating func string() throws(JSONInputError) -> String {
             i += 1
             let start = i
-            while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\") { i += 1 }
+            while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\") {
+                guard bytes[i] >= 0x20 else { throw failure("a raw control character inside a string") }
+                i += 1
+            }
             guard i < bytes.count else { throw failure("unterminated string") }
             if bytes[i] == UInt8(ascii: "\"") {
                 defer { i += 1 }
                 return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
             }
-            // Escapes: let Foundation's JSON decoder read the string literal itself.
+            // Escapes (rare in a numeric document): the lexical scan checks the literal, then
+            // Foundation's JSON decoder reads it.
             var end = i
             while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1 }
             guard end < bytes.count else { throw failure("unterminated string") }
-            let literal = Data(UnsafeBufferPointer(rebasing: bytes[(start - 1)...end]))
+            let literal = String(decoding: UnsafeBufferPointer(rebasing: bytes[(start - 1)...end]), as: UTF8.self)
             i = end + 1
-            guard let s = try? JSONDecoder().decode(String.self, from: literal) else { throw failure("a string with an invalid escape") }
+            do { try StrictJSON.check(literal) } catch { throw failure("a string with an invalid escape or character") }
+            guard let s = try? JSONDecoder().decode(String.self, from: Data(literal.utf8)) else { throw failure("a string with an invalid escape") }
             return s
         }
 
         static let powers: [Double] = (0...22).map { pow(10, Double($0)) }
 
-        /// A number, its token checked by ``StrictJSON``; see the type's note on exactness.
+        /// A number, lexed strictly (RFC 8259: no leading zeros, digits after `.` and `e`); see the
+        /// type's note on exactness.
         mutating func number() throws(JSONInputError) -> Double {
             let start = i
+            let n = bytes.count
             var negative = false
-            if bytes[i] == UInt8(ascii: "-") { negative = true; i += 1 }
+            if bytes[i] == 0x2D { negative = true; i += 1 }
             var mantissa: UInt64 = 0, significant = 0, exponent = 0
             var exact = true
-            func digit(_ c: UInt8) -> UInt64? { c >= 0x30 && c <= 0x39 ? UInt64(c - 0x30) : nil }
-            guard i < bytes.count, digit(bytes[i]) != nil else { throw failure("a number needs digits") }
-            while i < bytes.count, let d = digit(bytes[i]) {
-                if significant < 19 { mantissa = mantissa * 10 + d; if mantissa != 0 { significant += 1 } } else { exponent += 1; exact = false }
+            guard i < n, bytes[i] &- 0x30 < 10 else { throw failure("a number needs digits") }
+            if bytes[i] == 0x30, i + 1 < n, bytes[i + 1] &- 0x30 < 10 { throw failure("a leading zero is not JSON") }
+            while i < n {
+                let d = bytes[i] &- 0x30
+                guard d < 10 else { break }
+                if significant < 19 { mantissa = mantissa &* 10 &+ UInt64(d); if mantissa != 0 { significant += 1 } } else { exponent += 1; exact = false }
                 i += 1
             }
-            if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            if i < n, bytes[i] == 0x2E {
                 i += 1
-                while i < bytes.count, let d = digit(bytes[i]) {
-                    if significant < 19 { mantissa = mantissa * 10 + d; exponent -= 1; if mantissa != 0 { significant += 1 } } else { exact = false }
+                guard i < n, bytes[i] &- 0x30 < 10 else { throw failure("a number needs digits after '.'") }
+                while i < n {
+                    let d = bytes[i] &- 0x30
+                    guard d < 10 else { break }
+                    if significant < 19 { mantissa = mantissa &* 10 &+ UInt64(d); exponent -= 1; if mantissa != 0 { significant += 1 } } else { exact = false }
                     i += 1
                 }
             }
-            if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            if i < n, bytes[i] == 0x65 || bytes[i] == 0x45 {
                 i += 1
                 var sign = 1
-                if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { sign = bytes[i] == UInt8(ascii: "-") ? -1 : 1; i += 1 }
+                if i < n, bytes[i] == 0x2B || bytes[i] == 0x2D { sign = bytes[i] == 0x2D ? -1 : 1; i += 1 }
+                guard i < n, bytes[i] &- 0x30 < 10 else { throw failure("a number needs digits in its exponent") }
                 var e = 0
-                while i < bytes.count, let d = digit(bytes[i]) { if e < 100_000 { e = e * 10 + Int(d) }; i += 1 }
+                while i < n {
+                    let d = bytes[i] &- 0x30
+                    guard d < 10 else { break }
+                    if e < 100_000 { e = e * 10 + Int(d) }
+                    i += 1
+                }
                 exponent += sign * e
             }
             if exact, significant <= 15, abs(exponent) <= 22 {

@@ -34,6 +34,25 @@ public struct LatencyLookupFile: Sendable {
     /// Parses the text of a look-up file; `path` names it in errors.
     public init(parsing text: String, path: String) throws(PredictorError) {
         self.path = path
+        var copy = text
+        // Bytes, not Characters or Substrings: a table is ASCII, and per-character string work
+        // was most of the time a 17-file table took to load.
+        let parsed: Result<[String: Double], PredictorError> = copy.withUTF8 { bytes in
+            do throws(PredictorError) { return .success(try Self.means(bytes, path: path)) } catch { return .failure(error) }
+        }
+        means = try parsed.get()
+    }
+
+    private static func means(_ b: UnsafeBufferPointer<UInt8>, path: String) throws(PredictorError) -> [String: Double] {
+        func text(_ from: Int, _ to: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[from..<to]), as: UTF8.self) }
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
+        /// The value as `Double(String)` reads it: the strict decimal fast path, else Swift's parser.
+        func number(_ from: Int, _ to: Int) -> Double? {
+            guard from < to else { return nil }
+            var parser = NumericJSON.Parser(bytes: UnsafeBufferPointer(rebasing: b[from..<to]))
+            if let v = try? parser.number(), parser.i == to - from { return v }
+            return Double(text(from, to))
+        }
         var means: [String: Double] = [:]
         var currentKey: String?
         var currentKeyLine = 0
@@ -47,64 +66,59 @@ public struct LatencyLookupFile: Sendable {
                 throw .malformed(path: "\(path):\(currentKeyLine)", reason: "duplicate entry '\(key)'")
             }
         }
-        // Bytes, not Characters: a table is ASCII, and grapheme-by-grapheme splitting was most of
-        // the time a 25-file table took to load. Lines end at "\n" (a "\r" before it is dropped).
-        var copy = text
-        let lines: [(number: Int, text: Substring)] = copy.withUTF8 { bytes in
-            var out: [(Int, Substring)] = []
-            var start = 0, number = 0
-            for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x0A {
-                number += 1
-                var end = i
-                if end > start, bytes[end - 1] == 0x0D { end -= 1 }
-                out.append((number, Substring(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))))
-                start = i + 1
-            }
-            return out
-        }
-        for (lineNumber, line) in lines {
-            let content = line.drop { $0 == " " || $0 == "\t" }
-            if content.isEmpty || content.first == "#" || line == "---" || line == "..." { continue }
-            let indented = content.startIndex != line.startIndex
-            if !indented {
+        var lineStart = 0, lineNumber = 0
+        // Lines end at "\n" (a "\r" before it is dropped).
+        for i in 0...b.count where i == b.count || b[i] == 0x0A {
+            lineNumber += 1
+            let ls = lineStart
+            var le = i
+            lineStart = i + 1
+            if le > ls, b[le - 1] == 0x0D { le -= 1 }
+            var c = ls
+            while c < le, isSpace(b[c]) { c += 1 }
+            if c == le || b[c] == UInt8(ascii: "#") { continue }
+            if le - ls == 3, (b[ls] == UInt8(ascii: "-") || b[ls] == UInt8(ascii: ".")), b[ls + 1] == b[ls], b[ls + 2] == b[ls] { continue }
+            if c == ls {
                 // A top-level key: `KEY:` (the key itself contains colons, so split at the last one).
                 try finish()
-                guard line.hasSuffix(":") else {
-                    throw .malformed(path: "\(path):\(lineNumber)", reason: "expected 'KEY:' opening an entry, got '\(line.excerpt)'")
+                guard b[le - 1] == UInt8(ascii: ":") else {
+                    throw .malformed(path: "\(path):\(lineNumber)", reason: "expected 'KEY:' opening an entry, got '\(text(ls, le).excerpt)'")
                 }
-                var key = line.dropLast()
-                while key.last == " " { key = key.dropLast() }
-                if key.count >= 2, let q = key.first, q == "'" || q == "\"", key.last == q { key = key.dropFirst().dropLast() }
-                guard !key.isEmpty else { throw .malformed(path: "\(path):\(lineNumber)", reason: "empty key") }
-                currentKey = String(key)
+                var ks = ls, ke = le - 1
+                while ke > ks, b[ke - 1] == 0x20 { ke -= 1 }
+                if ke - ks >= 2, b[ks] == UInt8(ascii: "'") || b[ks] == UInt8(ascii: "\""), b[ke - 1] == b[ks] { ks += 1; ke -= 1 }
+                guard ke > ks else { throw .malformed(path: "\(path):\(lineNumber)", reason: "empty key") }
+                currentKey = text(ks, ke)
                 currentKeyLine = lineNumber
                 currentMean = nil
             } else {
                 guard currentKey != nil else {
                     throw .malformed(path: "\(path):\(lineNumber)", reason: "indented line outside an entry")
                 }
-                guard let colon = content.firstIndex(of: ":") else {
-                    throw .malformed(path: "\(path):\(lineNumber)", reason: "expected 'name: value', got '\(content.excerpt)'")
+                var colon = c
+                while colon < le, b[colon] != UInt8(ascii: ":") { colon += 1 }
+                guard colon < le else {
+                    throw .malformed(path: "\(path):\(lineNumber)", reason: "expected 'name: value', got '\(text(c, le).excerpt)'")
                 }
-                let field = content[..<colon]
-                // Only `mean` is read: count and std are checked to be numbers, as before.
-                let value = content[content.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-                guard let number = Double(value) else {
-                    throw .malformed(path: "\(path):\(lineNumber)", reason: "field '\(field)' must be a number, got '\(value.excerpt)'")
+                var vs = colon + 1, ve = le
+                while vs < ve, isSpace(b[vs]) { vs += 1 }
+                while ve > vs, isSpace(b[ve - 1]) { ve -= 1 }
+                guard let value = number(vs, ve) else {
+                    throw .malformed(path: "\(path):\(lineNumber)", reason: "field '\(text(c, colon))' must be a number, got '\(text(vs, ve).excerpt)'")
                 }
-                if field == "mean" {
+                if colon - c == 4, b[c] == UInt8(ascii: "m"), b[c + 1] == UInt8(ascii: "e"), b[c + 2] == UInt8(ascii: "a"), b[c + 3] == UInt8(ascii: "n") {
                     // One layer above 10⁴ ms (10 s) is a unit slip or a corrupt file, not a measurement.
-                    guard number.isFinite, number >= 0, number <= Self.maxLayerMilliseconds else {
+                    guard value.isFinite, value >= 0, value <= Self.maxLayerMilliseconds else {
                         throw .malformed(path: "\(path):\(lineNumber)",
-                                         reason: "mean must be a latency in 0...\(Int(Self.maxLayerMilliseconds)) ms, got \(value.excerpt)")
+                                         reason: "mean must be a latency in 0...\(Int(Self.maxLayerMilliseconds)) ms, got \(text(vs, ve).excerpt)")
                     }
-                    currentMean = number
+                    currentMean = value
                 }
             }
         }
         try finish()
         guard !means.isEmpty else { throw .malformed(path: path, reason: "no entries") }
-        self.means = means
+        return means
     }
 
     /// The mean latency of `key`; the error names the key and this file.

@@ -16,7 +16,10 @@ struct OFASearchCommand: ParsableCommand {
     /// One OpenBLAS thread unless OPENBLAS_NUM_THREADS says otherwise: the search runs its own
     /// threads over small batches, and latency measurements time one core.
     static func main() {
-        if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil { MachineInfo.pinBLASThreads(1) }
+        if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil {
+            MachineInfo.pinBLASThreads(1)
+            MachineInfo.stopIdleBLASWorkers()
+        }
         run(nil)
     }
 

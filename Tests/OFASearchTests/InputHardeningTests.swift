@@ -150,6 +150,11 @@ import Testing
         #expect(bad["id"]?.stringValue == "b" && bad["error"]?.stringValue?.hasPrefix("archs[0]: ") == true)
         send(#"{"id": 8, "archs": []}"#)
         #expect(try line(5)["results"]?.count == 0)
+        // A line that is not UTF-8 is answered, and the server goes on.
+        process.input.fileHandleForWriting.write(Data([0x7B, 0xFF, 0x7D, 0x0A]))
+        #expect(try line(6)["error"]?.stringValue?.contains("not UTF-8") == true)
+        send(#"{"id": 9, "archs": []}"#)
+        #expect(try line(7)["id"]?.intValue == 9)
         #expect(try process.finish() == 0)
     }
 

@@ -47,6 +47,21 @@ import Testing
         #expect(values == [1, 1, 1, 1, 2, 2])
         #expect(try a.lookup(Self.toy, space: "s", [archs[5]]).first == EvaluatorMeasurement(value: 2, spread: 0.5, repeats: 3))
         #expect(throws: StoreError.self) { try a.merge(from: folder.write("text.sqlite", "not a store")) }
+        // A mistyped source is not created.
+        #expect(throws: StoreError.self) { try a.merge(from: folder.path + "/missing.sqlite") }
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/missing.sqlite"))
+    }
+
+    /// Another program's SQLite database is refused and left as it was.
+    @Test(.enabled(if: EvaluatorTests.python != nil, EvaluatorTests.skipReason))
+    func anotherDatabaseIsNotConverted() throws {
+        let folder = TempFolder()
+        let path = folder.path + "/other.db"
+        let made = try RunCommandHardeningTests.run(EvaluatorTests.python!, ["-c", "import sqlite3; c = sqlite3.connect('\(path)'); c.execute('create table trials (x)'); c.commit()"])
+        #expect(made.0 == 0, "\(made.2)")
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.database(path: path, reason: "is a SQLite database but not a measurement store")) { try MeasurementStore(path: path) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 
     @Test func aFileThatIsNotAStoreIsNamed() throws {

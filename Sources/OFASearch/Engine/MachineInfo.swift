@@ -19,14 +19,15 @@ public struct MachineInfo: Sendable {
     public let date: String
 
     /// Sets OpenBLAS's thread count (one for latency measurements: batch 1 on one core, no
-    /// thread-pool wake-ups inside the timings). With one thread the worker threads OpenBLAS
-    /// started when it loaded are stopped: they spin (`sched_yield`) for a while waiting for work
-    /// that never comes, and on a 2-core machine took a core from a 50 ms `predict`. OpenBLAS
-    /// starts them again by itself if a later call asks for more threads.
-    public static func pinBLASThreads(_ n: Int) {
-        openblas_set_num_threads(Int32(n))
+    /// thread-pool wake-ups inside the timings).
+    public static func pinBLASThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+
+    /// At start-up, before any BLAS call: stops the worker threads OpenBLAS started when it
+    /// loaded, which spin (`sched_yield`) for a while waiting for work and took a core from short
+    /// commands. OpenBLAS starts them again by itself if a later call asks for more threads.
+    public static func stopIdleBLASWorkers() {
         // Looked up, not linked: OpenBLAS builds without a thread server do not have it.
-        if n == 1, let symbol = dlsym(nil, "blas_thread_shutdown_") {   // nil: RTLD_DEFAULT on glibc
+        if let symbol = dlsym(nil, "blas_thread_shutdown_") {   // nil: RTLD_DEFAULT on glibc
             typealias Shutdown = @convention(c) () -> Int32
             _ = unsafeBitCast(symbol, to: Shutdown.self)()
         }

@@ -63,7 +63,9 @@ public struct ExperimentOutputs: Sendable {
         for run in runs {
             let path = layout.runFile(run.id), frontPath = layout.frontFile(run.id)
             if let front = run.front {
-                if !FileSystem.isRegularFile(frontPath) { try AtomicFile.write(front, to: frontPath) }
+                // The front that goes with these lines (a folder may hold one from an attempt
+                // whose lines were never written); unchanged files are not rewritten.
+                try AtomicFile.writeIfChanged(front, to: frontPath)
                 fronts += try JSONLines.parse(front, source: frontPath) { try RunFront(json: $0) }
             }
             if !FileSystem.isRegularFile(path) { try AtomicFile.write(run.text, to: path) }

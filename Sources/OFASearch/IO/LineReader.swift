@@ -40,9 +40,12 @@ public struct LineReader {
             if let newline = buffer[max(start, scanned)...].firstIndex(of: 0x0A) {
                 var end = newline
                 if end > start, buffer[end - 1] == 0x0D { end -= 1 }
-                let line = try decode(buffer[start..<end])
+                let bytes = buffer[start..<end]
+                // Past the line before decoding it: a caller that goes on after a line that is
+                // not UTF-8 (`serve`) reads the next line, not this one again.
                 start = newline + 1
                 scanned = start
+                let line = try decode(bytes)
                 if start > 1 << 16 { buffer.removeFirst(start); start = 0; scanned = 0 }
                 return line
             }
@@ -51,10 +54,10 @@ public struct LineReader {
                 guard start < buffer.count else { return nil }
                 var end = buffer.count
                 if buffer[end - 1] == 0x0D { end -= 1 }
-                let line = try decode(buffer[start..<end])
+                let bytes = buffer[start..<end]
                 start = buffer.count
                 scanned = start
-                return line
+                return try decode(bytes)
             }
             guard buffer.count - start <= maxLineBytes else {
                 throw .at(source: source, line: lineNumber + 1, reason: "a line longer than \(maxLineBytes >= 1 << 20 ? "\(maxLineBytes >> 20) MiB" : "\(maxLineBytes) bytes"); expected JSON Lines")

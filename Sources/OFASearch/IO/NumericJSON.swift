@@ -56,7 +56,8 @@ public enum NumericJSON: Sendable {
 
     public subscript(key: String) -> NumericJSON? {
         guard case let .object(fields) = self else { return nil }
-        return fields.first { $0.0 == key }?.1
+        // A repeated key reads as json-c reads it: the last one.
+        return fields.last { $0.0 == key }?.1
     }
 
     public var string: String? { if case let .string(s) = self { s } else { nil } }

@@ -45,11 +45,12 @@ public final class MeasurementStore: Sendable {
         public var last: String
     }
 
-    /// Opens the store at `path`, creating it (and nothing else: its folder must exist).
-    public init(path: String) throws(StoreError) {
+    /// Opens the store at `path`; with `create`, a missing file becomes a new store (its folder
+    /// must exist). A SQLite database that is not a store is refused, never converted.
+    public init(path: String, create: Bool = true) throws(StoreError) {
         self.path = path
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX
         guard sqlite3_open_v2(path, &db, flags, nil) == SQLITE_OK, let db else {
             let reason = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close(db)
@@ -62,15 +63,23 @@ public final class MeasurementStore: Sendable {
             if version != 0 && version != Int(Self.formatVersion) {
                 throw StoreError.database(path: path, reason: "is a measurement store of format \(version); this ofasearch reads format \(Self.formatVersion)")
             }
-            _ = try c.scalarText("PRAGMA journal_mode=WAL")
-            try c.execute("""
-                CREATE TABLE IF NOT EXISTS measurements (
-                  evaluator TEXT NOT NULL, version TEXT NOT NULL, device TEXT NOT NULL, metric TEXT NOT NULL,
-                  space TEXT NOT NULL, arch TEXT NOT NULL,
-                  value REAL NOT NULL, spread REAL, repeats INTEGER, measured_at TEXT NOT NULL, source TEXT NOT NULL,
-                  PRIMARY KEY (evaluator, version, device, metric, space, arch)) WITHOUT ROWID;
-                PRAGMA user_version = \(Self.formatVersion);
-                """)
+            // Only a new (empty) database gets the schema: an existing store is opened as it is
+            // (a read-only copy too), another program's database is left alone.
+            if version == 0 {
+                // (A `measurements` table alone: another process is creating this store now.)
+                if try c.scalarInt("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'measurements%' AND name NOT LIKE 'sqlite_autoindex_measurements%'") > 0 {
+                    throw StoreError.database(path: path, reason: "is a SQLite database but not a measurement store")
+                }
+                _ = try c.scalarText("PRAGMA journal_mode=WAL")
+                try c.execute("""
+                    CREATE TABLE IF NOT EXISTS measurements (
+                      evaluator TEXT NOT NULL, version TEXT NOT NULL, device TEXT NOT NULL, metric TEXT NOT NULL,
+                      space TEXT NOT NULL, arch TEXT NOT NULL,
+                      value REAL NOT NULL, spread REAL, repeats INTEGER, measured_at TEXT NOT NULL, source TEXT NOT NULL,
+                      PRIMARY KEY (evaluator, version, device, metric, space, arch)) WITHOUT ROWID;
+                    PRAGMA user_version = \(Self.formatVersion);
+                    """)
+            }
         } catch {
             sqlite3_close(db)
             throw error
@@ -143,8 +152,8 @@ public final class MeasurementStore: Sendable {
     /// this one does not hold; keys it holds keep their value. Returns how many were added.
     @discardableResult
     public func merge(from path: String) throws(StoreError) -> Int {
-        // Opening it checks that it is a store of this format.
-        _ = try MeasurementStore(path: path)
+        // Opening it checks that it is a store of this format (and never creates one).
+        _ = try MeasurementStore(path: path, create: false)
         return try connection.withLock { c throws(StoreError) in
             let attach = try c.prepare("ATTACH DATABASE ?1 AS other")
             c.bind(attach, [path])

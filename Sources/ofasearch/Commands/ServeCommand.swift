@@ -52,7 +52,19 @@ struct ServeCommand: ParsableCommand {
 
         var reader = LineReader(fileDescriptor: 0, source: "stdin")
         reader.maxLineBytes = 64 << 20
-        while let line = try reader.next() {
+        var failedAt: String?
+        while true {
+            let line: LineReader.Line?
+            do { line = try reader.next() } catch {
+                // A line that is not UTF-8 is answered and skipped; one the reader cannot get past
+                // (longer than 64 MiB, an unreadable input) ends the server after its answer.
+                Self.send(.object([("id", .null), ("error", .string("\(error)"))]))
+                if failedAt == "\(error)" { throw ExitCode.failure }
+                failedAt = "\(error)"
+                continue
+            }
+            guard let line else { break }
+            failedAt = nil
             let text = line.text.jsonTrimmed
             if text.isEmpty { continue }
             Self.send(Self.answer(String(text), line: line.number, space: space, predictions: predictions))

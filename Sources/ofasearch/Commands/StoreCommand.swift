@@ -14,7 +14,7 @@ struct StoreCommand: ParsableCommand {
 
     static func open(_ path: String) throws -> MeasurementStore {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.database(path: path, reason: "no such file") }
-        return try MeasurementStore(path: path)
+        return try MeasurementStore(path: path, create: false)
     }
 
     struct Stats: ParsableCommand {

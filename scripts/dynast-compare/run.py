@@ -255,7 +255,7 @@ def main():
     p.add_argument("--budgets", type=lambda s: [int(b) for b in s.split(",")], default=[1000, 5000, 25000])
     p.add_argument("--population", type=int, default=50)
     p.add_argument("--out", help="folder for one JSON per (budget, seed); existing runs are kept")
-    p.add_argument("--bin", default=os.environ.get("BIN", "/tmp/ofasearch-h6"))
+    p.add_argument("--bin", default=os.environ.get("BIN", os.path.join(REPO, ".build", "release", "ofasearch")))
     p.add_argument("--data", default=os.environ.get("OFA_DATA", os.path.join(REPO, "..", "shared", "ofa-data")))
     p.add_argument("--keep-evaluations", action="store_true", help="also write every evaluation (JSON Lines)")
     p.add_argument("--table", metavar="DIR", help="print the table of the runs in DIR")

@@ -54,6 +54,13 @@ struct StoreCommand: ParsableCommand {
             guard let metric = EvaluatorIdentity.Metric(rawValue: metric) else {
                 throw ValidationError("--metric must be accuracy or latency_ms, not '\(metric.printable)'")
             }
+            if let space, !SpaceCatalog.names.contains(space) {
+                throw ValidationError("--space '\(space.printable)' is not a space; known: \(SpaceCatalog.names.joined(separator: ", "))")
+            }
+            // The key becomes part of `--target latency_ms.KEY`: a dotted path, so no dots, not empty.
+            if let key, key.isEmpty || !key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) {
+                throw ValidationError("--key must be letters, digits, '_' or '-' (it is read back as latency_ms.KEY), not '\(key.printable)'")
+            }
             var rows = try StoreCommand.open(store).rows(metric: metric, space: space, evaluator: evaluator)
             if let device { rows = rows.filter { $0.identity.device == device } }
             if let version { rows = rows.filter { $0.identity.version == version } }
@@ -68,7 +75,7 @@ struct StoreCommand: ParsableCommand {
             let label = identities.first?.label ?? ""
             let text = StoreExport.jsonLines(rows, metric: metric, latencyKey: key)
             if let out { try AtomicFile.write(text, to: out) } else { FileHandle.standardOutput.write(Data(text.utf8)) }
-            if out != nil || !rows.isEmpty {
+            do {
                 FileHandle.standardError.write(Data("exported \(rows.count) \(metric.rawValue) measurement(s)\(label.isEmpty ? "" : " of \(label.printable)")\(out.map { " to \($0)" } ?? "")\n".utf8))
             }
         }

@@ -29,7 +29,8 @@ public struct EngineBackend: SearchBackend {
         return SearchOutcome(targets: outcomes, evaluations: results.map(\.evaluations).reduce(0, +),
                              uniqueArchitectures: results.map(\.counts.uniqueArchitectures).reduce(0, +),
                              front: FrontResult(points: results.flatMap(\.front), answers: results.map { (target: $0.budget, answer: $0.best) },
-                                                metric: request.efficiency.metric, reference: FrontResult.reference(targets: request.targets)))
+                                                metric: request.efficiency.metric, reference: FrontResult.reference(targets: request.targets)),
+                             surrogate: results.first?.surrogate)
     }
 
     /// A multi-target sweep (issue 5): independent, bottom-up, top-down or NSGA-II.
@@ -67,6 +68,8 @@ extension StrategySpec {
         var settings = SearchSettings(population: population, generations: generations, parentRatio: parentRatio,
                                       mutationRatio: mutationRatio, mutationProbability: mutationProbability, samples: samples)
         settings.enumerationLimit = UInt128(limit)
+        settings.evaluations = budget
+        settings.surrogate = SurrogateSettings(initial: initial, batch: batch, innerGenerations: innerGenerations, innerStarts: innerStarts)
         return try SearchStrategies.make(kind.rawValue, settings: settings)
     }
 }

@@ -25,6 +25,8 @@ public struct ExperimentOutputs: Sendable {
         public var id: String
         public var text: String
         public var front: String?
+        /// A surrogate-assisted run's rounds.
+        public var surrogate: String? = nil
     }
 
     /// The files of each finished run, in plan order, with the ids of runs not found anywhere.
@@ -36,7 +38,7 @@ public struct ExperimentOutputs: Sendable {
             for folder in sources {
                 let layout = OutputLayout(root: folder)
                 if let text = Self.read(layout.runFile(id)) {
-                    run = FinishedRun(id: id, text: text, front: Self.read(layout.frontFile(id)))
+                    run = FinishedRun(id: id, text: text, front: Self.read(layout.frontFile(id)), surrogate: Self.read(layout.surrogateFile(id)))
                     break
                 }
             }
@@ -60,7 +62,13 @@ public struct ExperimentOutputs: Sendable {
         let layout = OutputLayout(root: folder)
         var records: [RunRecord] = []
         var fronts: [RunFront] = []
+        var traces: [(run: String, trace: SurrogateTrace)] = []
         for run in runs {
+            if let text = run.surrogate {
+                let path = layout.surrogateFile(run.id)
+                try AtomicFile.writeIfChanged(text, to: path)
+                traces += try JSONLines.parse(text, source: path) { (run: run.id, trace: try SurrogateTrace(json: $0)) }
+            }
             let path = layout.runFile(run.id), frontPath = layout.frontFile(run.id)
             if let front = run.front {
                 // The front that goes with these lines (a folder may hold one from an attempt
@@ -73,7 +81,8 @@ public struct ExperimentOutputs: Sendable {
         }
         try AtomicFile.writeIfChanged(runs.map(\.text).joined(), to: folder + "/runs.jsonl")
         try AtomicFile.writeIfChanged(runs.compactMap(\.front).joined(), to: folder + "/fronts.jsonl")
-        let report = ExperimentReport(index: index, records: records, fronts: fronts, missing: missing)
+        var report = ExperimentReport(index: index, records: records, fronts: fronts, missing: missing)
+        report.surrogateTraces = traces
         try AtomicFile.writeIfChanged(SummaryCSV.render(report), to: folder + "/summary.csv")
         let plots = ReportPlots(report: report)
         var plotFiles: [String] = []

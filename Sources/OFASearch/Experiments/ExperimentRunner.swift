@@ -150,6 +150,7 @@ public struct ExperimentRunner: Sendable {
                     }
                     do {
                         // The front first: a run is finished when its lines are written.
+                        if let trace = outcome.surrogate { try AtomicFile.write(trace.json.rendered() + "\n", to: layout.surrogateFile(run.id)) }
                         try AtomicFile.write(front.json.rendered() + "\n", to: layout.frontFile(run.id))
                         try AtomicFile.write(records.map { $0.json.rendered() + "\n" }.joined(), to: layout.runFile(run.id))
                     } catch {

@@ -308,6 +308,11 @@ public struct ManifestLoader: Sendable {
                 if let n = s["mutation_probability"] { spec.mutationProbability = reader.double(n, "\(what).mutation_probability", in: 0...1) ?? spec.mutationProbability }
                 if let n = s["samples"] { spec.samples = reader.int(n, "\(what).samples", atLeast: 1, atMost: StrategySpec.Bounds.samples) ?? spec.samples }
                 if let n = s["memoize"] { spec.memoize = reader.bool(n, "\(what).memoize") ?? spec.memoize }
+                if let n = s["budget"] { spec.budget = reader.int(n, "\(what).budget", atLeast: 1, atMost: SurrogateSearch.maxEvaluations) ?? spec.budget }
+                if let n = s["initial"] { spec.initial = reader.int(n, "\(what).initial", atLeast: 1, atMost: SurrogateSearch.maxEvaluations) }
+                if let n = s["batch"] { spec.batch = reader.int(n, "\(what).batch", atLeast: 1, atMost: SurrogateSearch.maxEvaluations) }
+                if let n = s["inner_generations"] { spec.innerGenerations = reader.int(n, "\(what).inner_generations", atLeast: 0, atMost: StrategySpec.Bounds.generations) ?? spec.innerGenerations }
+                if let n = s["inner_starts"] { spec.innerStarts = reader.int(n, "\(what).inner_starts", atLeast: 1, atMost: SurrogateSearch.maxStarts) ?? spec.innerStarts }
                 if let n = s["limit"] { spec.limit = reader.int(n, "\(what).limit", atLeast: 1, atMost: StrategySpec.Bounds.limit) ?? spec.limit }
             }
             do { _ = try spec.makeStrategy() } catch { reader.issue(key, "\(what): \(error)") }

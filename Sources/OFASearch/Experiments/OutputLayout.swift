@@ -5,6 +5,7 @@ import Foundation
 /// ```text
 /// DIR/manifest.resolved.json   the manifest with defaults filled and paths resolved
 /// DIR/plan.json                fingerprint, run ids in order, report settings (PlanIndex)
+/// DIR/runs/<id>.surrogate.json a surrogate-assisted run's rounds (SurrogateTrace), before its front
 /// DIR/runs/<id>.front.json     a finished run's front (RunFront), written atomically before
 /// DIR/runs/<id>.jsonl          its lines (one per target): this file marks the run finished
 /// DIR/runs.jsonl               every finished run's lines, in plan order
@@ -31,6 +32,8 @@ public struct OutputLayout: Sendable {
     }
     public func runFile(_ id: String) -> String { runsFolder + "/" + id + ".jsonl" }
     public func frontFile(_ id: String) -> String { runsFolder + "/" + id + ".front.json" }
+    /// A surrogate-assisted run's rounds (``SurrogateTrace``), written before its front.
+    public func surrogateFile(_ id: String) -> String { runsFolder + "/" + id + ".surrogate.json" }
 
     /// Whether run `id` is finished here (its file is a regular file: a folder of that name is not).
     public func isFinished(_ id: String) -> Bool { FileSystem.isRegularFile(runFile(id)) }

@@ -59,7 +59,8 @@ public struct RunPlan: Sendable {
                     }
                 }
             }
-        } else if strategy.kind == .exhaustive {
+        } else if strategy.kind == .exhaustive || strategy.kind == .surrogate {
+            // One search answers every target: exhaustive enumeration, or the surrogate loop's shared budget.
             groups.append(Group(targets: part.targets, label: "tall"))
         } else {
             for t in part.targets { groups.append(Group(targets: [t], label: "t" + format(t, metric: part.metric))) }

@@ -46,12 +46,16 @@ public struct SearchOutcome: Sendable {
     /// The run's front result, when the backend builds it (NSGA-II's front is its own);
     /// otherwise ``frontResult(metric:)`` builds it from the targets' fronts.
     public var front: FrontResult?
+    /// A surrogate-assisted run's rounds.
+    public var surrogate: SurrogateTrace?
 
-    public init(targets: [TargetOutcome], evaluations: Int, uniqueArchitectures: Int, front: FrontResult? = nil) {
+    public init(targets: [TargetOutcome], evaluations: Int, uniqueArchitectures: Int, front: FrontResult? = nil,
+                surrogate: SurrogateTrace? = nil) {
         self.targets = targets
         self.evaluations = evaluations
         self.uniqueArchitectures = uniqueArchitectures
         self.front = front
+        self.surrogate = surrogate
     }
 
     /// The Pareto front of everything the run evaluated (once, however many targets it

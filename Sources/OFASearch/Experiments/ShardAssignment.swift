@@ -184,6 +184,12 @@ public enum RunCost {
             cost = evaluations * (draw + predicted * perPrediction)
         case .exhaustive:
             cost = min(spaceSize, Double(s.limit)) * perPrediction
+        case .surrogate:
+            // The truth's evaluations, plus the inner searches: a surrogate prediction sums over
+            // the points fitted (half the budget on average), a few nanoseconds each.
+            let batch = Double(s.batch ?? SurrogateSearch(evaluations: s.budget).defaultBatch(targets: run.targets.count))
+            let inner = Double(s.budget) / batch * Double(s.innerStarts) * 100 * Double(s.innerGenerations + 1)
+            cost = Double(s.budget) * perPrediction + inner * (draw + Double(s.budget) / 2 * 0.01)
         }
         return Int(min(max(cost.rounded(), 1), 1e15))
     }

@@ -7,10 +7,11 @@
 ///   exhaustive: {}
 ///   evo-small: {kind: evolutionary, population: 20}   # a second evolutionary setting
 ///   as-published: {kind: evolutionary, memoize: false} # every request predicted again
+///   surrogate: {budget: 1000}                       # 1,000 truth evaluations for all targets
 /// ```
 public struct StrategySpec: Sendable, Hashable {
     public enum Kind: String, Sendable, CaseIterable {
-        case evolutionary, random, exhaustive
+        case evolutionary, random, exhaustive, surrogate
     }
 
     /// Name used in run ids, tables and plots (the mapping key).
@@ -30,6 +31,14 @@ public struct StrategySpec: Sendable, Hashable {
     public var samples: Int = 10_000
     /// Exhaustive: the largest space it enumerates.
     public var limit: Int = 5_000_000
+    /// Surrogate: the accuracy predictor's (the truth's) evaluations for all targets together,
+    /// the initial design, the batch per round (nil: the strategy's defaults), and the inner
+    /// searches on the surrogate (``SurrogateSearch``).
+    public var budget: Int = 1_000
+    public var initial: Int?
+    public var batch: Int?
+    public var innerGenerations = SurrogateSearch.Defaults.innerGenerations
+    public var innerStarts = SurrogateSearch.Defaults.innerStarts
     /// Evolutionary and random: reuse predictions of architectures seen before (false: predict
     /// every request again, the footing of OFA's and CompOFA's published search code).
     public var memoize = true
@@ -66,6 +75,9 @@ public struct StrategySpec: Sendable, Hashable {
              ("mutation_probability", .double(mutationProbability))] + memoizeSetting
         case .random: [("samples", .int(samples))] + memoizeSetting
         case .exhaustive: [("limit", .int(limit))]
+        case .surrogate:
+            [("budget", .int(budget))] + (initial.map { [("initial", .int($0))] } ?? []) + (batch.map { [("batch", .int($0))] } ?? [])
+                + [("inner_generations", .int(innerGenerations)), ("inner_starts", .int(innerStarts))]
         }
     }
 
@@ -78,6 +90,7 @@ public struct StrategySpec: Sendable, Hashable {
         case .evolutionary: ["population", "generations", "parent_ratio", "mutation_ratio", "mutation_probability", "memoize"]
         case .random: ["samples", "memoize"]
         case .exhaustive: ["limit"]
+        case .surrogate: ["budget", "initial", "batch", "inner_generations", "inner_starts"]
         }
     }
 

@@ -9,6 +9,8 @@
 public struct ExperimentReport: Sendable {
     public let index: PlanIndex
     public let records: [RunRecord]
+    /// Surrogate-assisted runs' rounds, by run id.
+    public var surrogateTraces: [(run: String, trace: SurrogateTrace)] = []
     /// The finished runs' fronts (one per run; none for runs of folders written before them).
     public let fronts: [RunFront]
     /// Planned runs with no result (an unfinished or partial folder).

@@ -128,7 +128,7 @@ public enum MarkdownReport {
                 md += "![\(plot)](\(plot))\n\n"
             }
         }
-        return md
+        return md + SurrogateSection.render(report)
     }
 
     /// The fronts section: per series, the size and hypervolume of the front of everything each

@@ -11,6 +11,7 @@
 /// ```
 public struct ExhaustiveSearch: SearchStrategy {
     public var name: String { "exhaustive" }
+    public var answersBudgetsTogether: Bool { true }
     public var limit: UInt128
 
     public init(limit: UInt128 = 5_000_000) { self.limit = limit }

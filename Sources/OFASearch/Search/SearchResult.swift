@@ -40,6 +40,8 @@ public struct SearchResult: Sendable {
     /// The final population (evolutionary search), for warm starts; empty for other strategies.
     public var population: [Candidate]
     public var sweep: Sweep?
+    /// A surrogate-assisted search's rounds (on the first target's result of its run).
+    public var surrogate: SurrogateTrace? = nil
 
     /// OFA's count of evaluations: accuracy requests, repeats included.
     public var evaluations: Int { counts.accuracyRequests }

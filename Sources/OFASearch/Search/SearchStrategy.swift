@@ -14,12 +14,17 @@ public protocol SearchStrategy: Sendable {
     /// One result per budget. By default an independent search per budget, each with the same
     /// seed and its own empty cache; exhaustive search predicts every architecture once for all.
     func search(_ problem: SearchProblem, budgets: [Double], seed: UInt64) throws -> [SearchResult]
+    /// Whether ``search(_:budgets:seed:)`` answers the budgets together, sharing its work
+    /// (exhaustive and surrogate-assisted search), rather than one independent search each.
+    var answersBudgetsTogether: Bool { get }
 }
 
 extension SearchStrategy {
     public func search(_ problem: SearchProblem, budgets: [Double], seed: UInt64) throws -> [SearchResult] {
         try budgets.map { try search(problem.fresh(budget: $0), seed: seed) }
     }
+
+    public var answersBudgetsTogether: Bool { false }
 }
 
 /// Settings a strategy is made from by name; each strategy reads the ones it uses. Defaults are
@@ -41,6 +46,9 @@ public struct SearchSettings: Sendable, Equatable {
     public var sampling = SpaceSampling.Distribution.ofa
     /// Exhaustive search refuses spaces larger than this.
     public var enumerationLimit: UInt128 = 5_000_000
+    /// Surrogate-assisted search: its truth evaluations, for all budgets together.
+    public var evaluations: Int?
+    public var surrogate = SurrogateSettings()
 
     public init(population: Int = 100, generations: Int = 500, parentRatio: Double = 0.25, mutationRatio: Double = 0.5,
                 mutationProbability: Double = 0.1, samples: Int? = nil, maxTries: Int = 100_000) {
@@ -87,7 +95,7 @@ extension SearchSettings {
 
 /// The strategies by name.
 public enum SearchStrategies {
-    public static let names = ["evolutionary", "random", "exhaustive"]
+    public static let names = ["evolutionary", "random", "exhaustive", "surrogate"]
 
     public static func make(_ name: String, settings: SearchSettings = SearchSettings()) throws -> any SearchStrategy {
         switch name {
@@ -112,6 +120,17 @@ public enum SearchStrategies {
             return s
         case "exhaustive":
             return ExhaustiveSearch(limit: settings.enumerationLimit)
+        case "surrogate":
+            guard let evaluations = settings.evaluations else {
+                throw SearchError.invalidSetting("surrogate search needs its budget of truth evaluations (--budget N, or budget: N in a manifest)")
+            }
+            var s = SurrogateSearch(evaluations: evaluations, initial: settings.surrogate.initial, batch: settings.surrogate.batch)
+            s.innerGenerations = settings.surrogate.innerGenerations
+            s.innerStarts = settings.surrogate.innerStarts
+            s.warmStart = settings.surrogate.warmStart
+            s.maxTries = settings.maxTries
+            try s.validate()
+            return s
         default:
             throw SearchError.unknownStrategy(name, known: names)
         }

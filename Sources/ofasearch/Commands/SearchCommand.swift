@@ -52,6 +52,24 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Samples (random search only; default population × (generations + 1); at most \(SearchSettings.maxSamples)).")
     var samples: Int?
 
+    @Option(help: "Surrogate search: truth evaluations (distinct accuracy predictions) for all targets together (at most \(SurrogateSearch.maxEvaluations)).")
+    var budget: Int?
+
+    @Option(help: "Surrogate search: truth evaluations of the initial design (default: a quarter of --budget, at most 25 per target).")
+    var initial: Int?
+
+    @Option(help: "Surrogate search: truth evaluations per round, shared by the targets (default: a sixtieth of --budget, 1 to 8 per target).")
+    var batch: Int?
+
+    @Option(help: "Surrogate search: generations of each inner search on the surrogate.")
+    var innerGenerations = SurrogateSearch.Defaults.innerGenerations
+
+    @Option(help: "Surrogate search: inner searches per target and round (1: from the best evaluated; 2: also from the ten best; more: also from random samples).")
+    var innerStarts = SurrogateSearch.Defaults.innerStarts
+
+    @Option(help: "Surrogate search: measurements already known (JSON Lines with top1 in %, or OFA's .dict layout), fitted from the start and never evaluated again.")
+    var warmStart: String?
+
     @Option(help: "Draws per candidate before an over-budget one is repaired (evolutionary, random, NSGA-II).")
     var maxTries = 100_000
 
@@ -83,6 +101,8 @@ struct SearchCommand: ParsableCommand {
 
     func validate() throws {
         guard (latency != nil) != macs else { throw ValidationError("give exactly one of --latency TABLE and --macs") }
+        if warmStart != nil, strategy != "surrogate" { throw ValidationError("--warm-start is for --strategy surrogate") }
+        if budget != nil, strategy != "surrogate" { throw ValidationError("--budget is for --strategy surrogate (truth evaluations); other strategies take --generations or --samples") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         // The bounds live in SearchSettings (one place); refused here before anything is loaded.
         let bounds: [(String, Int?, ClosedRange<Int>)] = [
@@ -93,6 +113,11 @@ struct SearchCommand: ParsableCommand {
             ("--first-stall", multiTarget.firstStall, 0...SearchSettings.maxGenerations),
             ("--warm-stall", multiTarget.warmStall, 0...SearchSettings.maxGenerations),
             ("--max-tries", maxTries, 1...SearchSettings.maxSamples),
+            ("--budget", budget, 1...SurrogateSearch.maxEvaluations),
+            ("--initial", initial, 1...SurrogateSearch.maxEvaluations),
+            ("--batch", batch, 1...SurrogateSearch.maxEvaluations),
+            ("--inner-generations", innerGenerations, 0...SearchSettings.maxGenerations),
+            ("--inner-starts", innerStarts, 1...SurrogateSearch.maxStarts),
         ]
         for (name, value, range) in bounds {
             guard let value, !range.contains(value) else { continue }
@@ -181,10 +206,18 @@ struct SearchCommand: ParsableCommand {
                                       mutationRatio: mutationRatio, mutationProbability: mutateProb, samples: samples,
                                       maxTries: maxTries)
         settings.enumerationLimit = 5_000_000
-        let strategy = try SearchStrategies.make(self.strategy, settings: settings)
+        settings.evaluations = budget
+        settings.surrogate = SurrogateSettings(initial: initial, batch: batch, innerGenerations: innerGenerations, innerStarts: innerStarts)
+        var strategy = try SearchStrategies.make(self.strategy, settings: settings)
         let accuracy = try PredictorLoader.accuracy(path: self.accuracy, space: space)
         let efficiency = try latency.map { try PredictorLoader.latency(path: $0, space: space) } ?? PredictorLoader.macs(space: space)
         let budgets = try self.budgets()
+        if let warmStart, var surrogate = strategy as? SurrogateSearch {
+            let known = try MeasurementSet.load(path: warmStart, target: "top1", rules: .top1(in: space))
+            let costs = try efficiency.predictEfficiency(known.archs)
+            surrogate.warmStart = zip(known.rows, costs).map { Candidate(arch: $0.arch, accuracy: $0.value / 100, efficiency: $1) }
+            strategy = surrogate
+        }
         let problem = SearchProblem(space: space, accuracy: accuracy, efficiency: efficiency, budget: budgets[0], threads: threads)
         // Refuse an infeasible budget before any search runs.
         let range = try problem.feasibleRange()
@@ -195,9 +228,9 @@ struct SearchCommand: ParsableCommand {
         if let mode = multiTarget.multi { return try runMultiTarget(mode, problem: problem, strategy: strategy, budgets: budgets) }
 
         let start = ContinuousClock.now
-        let showProgress = isatty(2) != 0 && budgets.count > 1 && !(strategy is ExhaustiveSearch)
+        let showProgress = isatty(2) != 0 && budgets.count > 1 && !strategy.answersBudgetsTogether
         var results: [SearchResult] = []
-        if strategy is ExhaustiveSearch {
+        if strategy.answersBudgetsTogether {
             results = try strategy.search(problem, budgets: budgets, seed: seed)
         } else {
             for (i, b) in budgets.enumerated() {
@@ -225,6 +258,7 @@ struct SearchCommand: ParsableCommand {
                 }
                 frontFields = [("front", frontResult.json)]
             }
+            let surrogateFields: [(String, JSONValue)] = results.first?.surrogate.map { [("surrogate", $0.json)] } ?? []
             let out = JSONValue.object([
                 ("space", .string(space.description)),
                 ("strategy", .string(strategy.name)),
@@ -233,7 +267,7 @@ struct SearchCommand: ParsableCommand {
                 ("metric", .string(efficiency.metric.rawValue)),
                 ("seed", .int(Int(truncatingIfNeeded: seed))),
                 ("results", .array(resultsJSON)),
-            ] + frontFields + [
+            ] + frontFields + surrogateFields + [
                 ("evaluations", .int(results.reduce(0) { $0 + $1.evaluations })),
                 ("seconds", .double(seconds)),
             ])

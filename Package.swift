@@ -26,7 +26,10 @@ let package = Package(
             dependencies: [
                 "CXGBoost", "COpenBLAS", "CJSONC", "CSQLite",
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            path: "Sources",
+            sources: ["OFACore", "OFAXGBoost", "OFAPredictors", "OFAEngine", "OFAEvaluators", "OFAStrategies",
+                      "OFAExperiments"]
         ),
         .executableTarget(
             name: "ofasearch",

@@ -1,3 +1,5 @@
+import OFACore
+
 /// One executable layer of the engine: reads an NHWC input, writes an NHWC output, and may use a
 /// shared scratch area of at least `spec.scratchCount` floats. Weights are owned by the layer.
 ///

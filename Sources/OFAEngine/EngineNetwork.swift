@@ -1,3 +1,5 @@
+import OFACore
+
 /// A whole OFA MobileNetV3 subnet, built with seeded random weights and ready to run at batch 1
 /// in float32 on this CPU. All buffers are allocated at construction: a forward pass does not
 /// allocate, so repeated runs time only the computation. The same seed gives bit-identical

@@ -1,3 +1,5 @@
+import OFACore
+
 /// How well predicted latencies (a table's sums) agree with measured end-to-end latencies.
 ///
 /// Relative error is `(predicted − measured) / measured`. `bias` is its mean (positive: the table

@@ -1,3 +1,5 @@
+import OFACore
+
 /// Measures every layer configuration a space can need on this CPU and builds a
 /// ``ProfiledLatencyTable``.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import OFACore
 
 /// A hand-written SVG scatter plot of predicted (table sum, x) against measured (y) latency,
 /// with ticks and labels on both axes, the y = x line and the ±10% band.

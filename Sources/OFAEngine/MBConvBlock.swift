@@ -1,3 +1,5 @@
+import OFACore
+
 /// An inverted-residual block as OFA's `MBConvLayer` runs it: 1×1 expansion (skipped for expand
 /// ratio 1) → batch norm → act; depthwise k×k (stride, padding k/2) → batch norm → act;
 /// squeeze-and-excitation (optional); 1×1 projection → batch norm; identity shortcut when stride 1

@@ -1,3 +1,5 @@
+import OFACore
+
 /// The shape of one MBConv block as the latency table sees it: input size and channels, middle
 /// (expanded) channels, kernel, stride, and whether it has a residual, squeeze-and-excitation and
 /// h-swish.

@@ -1,4 +1,5 @@
 import Synchronization
+import OFACore
 
 /// Latency measured for real: builds the candidate subnet with the engine, runs it on this CPU
 /// and returns the median of a few end-to-end passes (ms). Results are memoized by canonical

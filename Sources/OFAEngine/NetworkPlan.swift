@@ -1,3 +1,5 @@
+import OFACore
+
 /// The layer sequence of a subnet of OFA's MobileNetV3 at one width: stem, the fixed first block
 /// (expand 1, kernel 3), the active blocks of the five units, final expansion, global pooling,
 /// feature mix and classifier, exactly as OFA's `MobileNetV3` builds it.

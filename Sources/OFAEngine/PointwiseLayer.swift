@@ -1,3 +1,5 @@
+import OFACore
+
 /// A 1×1 convolution over `pixels` positions, or a fully connected layer when `pixels == 1`:
 /// OFA's final expansion (`Conv_1`, batch norm folded, h-swish), feature mix (`Conv_2`, no bias,
 /// h-swish) and classifier (`Logits`, bias, no activation).

@@ -1,5 +1,7 @@
 import Foundation
 import Synchronization
+import OFACore
+import OFAPredictors
 
 /// A per-layer latency look-up table in OFA's format: `key: {count, mean, std}` in milliseconds,
 /// one YAML file per resolution (`<r>_lookup_table.yaml`, like OFA's note10 tables) or one file

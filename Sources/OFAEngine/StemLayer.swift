@@ -1,3 +1,5 @@
+import OFACore
+
 /// OFA's first convolution: 3×3, stride 2, padding 1, from RGB to the stem width, batch norm
 /// folded into weights and bias, h-swish.
 ///

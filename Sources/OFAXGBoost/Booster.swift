@@ -1,5 +1,6 @@
 import CXGBoost
 import Foundation
+import OFACore
 
 /// An XGBoost model: train it round by round, save and load it (UBJ or JSON), and predict in
 /// batches through `XGBoosterPredictFromDense`.

@@ -1,4 +1,5 @@
 import CXGBoost
+import OFACore
 
 /// A dense training or evaluation matrix held by XGBoost (row-major `Float` values, optional
 /// labels). Freed when released.

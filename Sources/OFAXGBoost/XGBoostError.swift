@@ -1,5 +1,6 @@
 import CXGBoost
 import Foundation
+import OFACore
 
 /// A failure reported by the XGBoost library, or a model directory that does not fit its use.
 public enum XGBoostError: Error, Equatable, CustomStringConvertible {

@@ -1,7 +1,10 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAPredictors
+@testable import OFAEngine
+@testable import OFAExperiments
 
 @Suite struct LatencyTableTests {
     static func tempDir() -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAExperiments
 
 @Suite("Experiment manifests")
 struct ManifestTests {

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAPredictors
+@testable import OFAEvaluators
+@testable import OFAExperiments
 
 /// The measurement store (issue 13): keyed by evaluator identity, space and canonical
 /// architecture; the first measurement kept; shared by connections; an evaluator with a store

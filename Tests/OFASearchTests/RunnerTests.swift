@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAPredictors
+@testable import OFAStrategies
+@testable import OFAExperiments
 
 @Suite("Experiment runner")
 struct RunnerTests {

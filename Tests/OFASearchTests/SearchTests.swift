@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAStrategies
+@testable import OFAExperiments
 
 @Suite struct SearchTests {
     static let resolutions = [160, 176, 192, 208, 224]

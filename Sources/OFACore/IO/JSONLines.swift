@@ -74,7 +74,7 @@ public final class JSONCObject: @unchecked Sendable {
 
     /// A missing key, or one whose value is `null` (json-c stores both as no object).
     /// `shown` names the key in the message (a dotted path, say) when it differs.
-    func absent(_ key: String, shown: String? = nil) -> JSONInputError {
+    package func absent(_ key: String, shown: String? = nil) -> JSONInputError {
         let name = shown ?? key
         return isObject && json_object_object_get_ex(raw, key, nil) != 0 ? .wrongType(key: name, expected: "a value, not null") : .missingKey(name)
     }

@@ -80,11 +80,11 @@ public enum NumericJSON: Sendable {
         }
     }
 
-    struct Parser {
+    package struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
-        var i = 0
+        package var i = 0
 
-        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+        package init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
         func failure(_ why: String) -> JSONInputError { .malformed("byte \(i + 1): \(why)") }
 
@@ -187,7 +187,7 @@ public enum NumericJSON: Sendable {
 
         /// A number, lexed strictly (RFC 8259: no leading zeros, digits after `.` and `e`); see the
         /// type's note on exactness.
-        mutating func number() throws(JSONInputError) -> Double {
+        package mutating func number() throws(JSONInputError) -> Double {
             let start = i
             let n = bytes.count
             var negative = false

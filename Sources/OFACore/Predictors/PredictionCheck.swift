@@ -47,7 +47,7 @@ public enum PredictionCheck {
                             expected: "a positive \(metric.unit == "ms" ? "latency" : "count") of at most \(Self.format(range.upperBound)) \(metric.unit)")
     }
 
-    static func format(_ v: Double) -> String {
+    package static func format(_ v: Double) -> String {
         v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
     }
 }

@@ -1,3 +1,5 @@
+import OFACore
+
 /// What an evaluator says of itself in its handshake: the measurements' provenance and part of
 /// their key in a measurement store (a new device or version measures anew).
 ///

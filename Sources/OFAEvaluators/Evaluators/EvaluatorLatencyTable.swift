@@ -1,3 +1,6 @@
+import OFACore
+import OFAEngine
+
 /// A latency look-up table measured by an external evaluator: every layer a subnet of the space
 /// can contain (``LatencyProfiler/requiredLayers(resolution:)``), asked once by its OFA key, the
 /// evaluator's value as the mean, its spread as the std and its repeat count as the count. The

@@ -1,3 +1,5 @@
+import OFACore
+
 /// An external evaluator whose metric is accuracy, as an ``AccuracyPredictor``: a search asks it
 /// as it would ask a model (and checks its answers the same way).
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import OFACore
 
 /// How to start and talk to an external evaluator: a small YAML file accepted wherever a
 /// predictor is (`--accuracy`, `--latency`, a manifest's `accuracy:`/`efficiency:`).

@@ -1,4 +1,5 @@
 import Foundation
+import OFACore
 
 /// One running evaluator program, spoken to in JSON Lines over its standard input and output.
 ///

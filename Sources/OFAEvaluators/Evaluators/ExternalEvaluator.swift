@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import OFACore
 
 /// An evaluator program the user runs (their validation script, their device's runtime), started
 /// once as a worker and asked for measurements in batches over JSON Lines; see

@@ -1,6 +1,7 @@
 import CSQLite
 import Foundation
 import Synchronization
+import OFACore
 
 /// A SQLite database of measurements from external evaluators, so nothing is measured twice: a
 /// repeated or resumed search or experiment finds what was measured before and asks the

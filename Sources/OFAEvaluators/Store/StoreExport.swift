@@ -1,3 +1,5 @@
+import OFACore
+
 /// Stored measurements as the JSON Lines that `predictor train` and `predictor eval` read.
 ///
 /// Accuracy: `{"ks","e","d","r","top1","source"}`, top-1 in % (the layout of

@@ -1,4 +1,6 @@
 import Foundation
+import OFACore
+import OFAEngine
 
 /// The time an efficiency predictor takes per new architecture, for projecting searches too slow
 /// to run with it (see ``SpaceEntry/Projection``).

@@ -1,3 +1,6 @@
+import OFACore
+import OFAStrategies
+
 /// The experiment runner's adapter to the search engine (``SearchStrategies``): one
 /// ``SearchProblem`` per run with its own evaluator (own cache, one thread — runs are parallel
 /// across jobs), the strategy made from the manifest's settings, one result per target.

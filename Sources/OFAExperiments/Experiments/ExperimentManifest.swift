@@ -1,3 +1,5 @@
+import OFACore
+
 /// A validated experiment manifest: what to search, with which predictors and strategies, for
 /// which targets and seeds. Built by ``ManifestLoader`` from YAML; expanded into runs by
 /// ``RunPlan``.

@@ -1,4 +1,5 @@
 import Foundation
+import OFACore
 
 /// Assembles the outputs of an experiment from finished run files found in one or more folders
 /// (one for a plain run, several for `merge`): `runs.jsonl` and `fronts.jsonl` in plan order,

@@ -1,3 +1,5 @@
+import OFACore
+
 /// One part of an experiment: spaces searched with the same predictors, strategies, targets and
 /// seeds. An experiment such as `compofa-216x` has several parts with different predictors.
 ///

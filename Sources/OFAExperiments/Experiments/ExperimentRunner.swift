@@ -1,5 +1,7 @@
 import Foundation
 import Synchronization
+import OFACore
+import OFAEngine
 
 /// Executes a run plan into an output folder: runs in parallel, each finished run written
 /// atomically to `runs/<id>.jsonl`, then `runs.jsonl`, `summary.csv`, `report.md` and plots

@@ -1,3 +1,5 @@
+import OFACore
+
 /// One problem found in a manifest, located by file and line (`FILE:LINE: message`).
 public struct ManifestIssue: Sendable, Hashable, CustomStringConvertible {
     public var file: String

@@ -1,5 +1,7 @@
 import Foundation
 import Yams
+import OFACore
+import OFAStrategies
 
 /// Reads and validates an experiment manifest. Every problem — YAML syntax, unknown keys (with
 /// the closest known key), wrong types, missing files, infeasible targets — is collected and

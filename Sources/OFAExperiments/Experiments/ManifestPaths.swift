@@ -1,4 +1,6 @@
 import Foundation
+import OFACore
+import OFAEvaluators
 
 /// How a manifest's file references resolve.
 ///

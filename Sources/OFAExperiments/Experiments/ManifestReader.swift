@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import OFACore
 
 /// Walks a composed YAML tree against the manifest schema, collecting every problem with its
 /// line instead of stopping at the first. Used by ``ManifestLoader``.

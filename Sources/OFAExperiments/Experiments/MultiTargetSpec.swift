@@ -1,3 +1,5 @@
+import OFACore
+
 /// How a part sweeps several targets (issue 5): independently, or warm-started bottom-up or
 /// top-down, compared over target counts K.
 ///

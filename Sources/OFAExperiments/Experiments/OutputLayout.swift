@@ -1,4 +1,5 @@
 import Foundation
+import OFACore
 
 /// The files of an experiment output folder:
 ///

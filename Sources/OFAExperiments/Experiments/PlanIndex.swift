@@ -1,4 +1,6 @@
 import Foundation
+import OFACore
+import OFAEngine
 
 /// `plan.json` of an output folder: which manifest (by fingerprint) the runs come from, the run
 /// ids in plan order, and what the report needs to know about each part. `merge` and `--resume`

@@ -1,4 +1,8 @@
 import Foundation
+import OFACore
+import OFAPredictors
+import OFAEngine
+import OFAEvaluators
 
 /// The default ``PredictorProvider``: loads each kind of predictor the library has, once per
 /// (reference, space), and shares it between runs.

@@ -1,3 +1,5 @@
+import OFACore
+
 /// Turns the predictor references of a manifest into loaded predictors. The runner asks for each
 /// (reference, space) pair once per experiment; implementations may cache.
 ///

@@ -1,3 +1,5 @@
+import OFACore
+
 /// A predictor named in a manifest: what kind it is and where its file is.
 ///
 /// Written in a manifest as a string — `macs`, a committed default's name (`ofa-mbv3-w1.0-top1`,

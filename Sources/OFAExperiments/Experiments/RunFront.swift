@@ -1,3 +1,6 @@
+import OFACore
+import OFAStrategies
+
 /// One line of `fronts.jsonl`: the front result of one planned run, written once however many
 /// targets the run answered (an NSGA-II run, an exhaustive enumeration or a multi-target sweep
 /// answers several). Its `front` object has the layout of `ofasearch search --front`

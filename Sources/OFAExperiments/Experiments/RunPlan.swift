@@ -1,3 +1,5 @@
+import OFACore
+
 /// The runs a manifest expands into, in a fixed order with stable ids: part, space, strategy,
 /// multi-target mode and target count, target, seed, repetition (each in manifest order).
 ///

@@ -1,3 +1,6 @@
+import OFACore
+import OFAStrategies
+
 /// One line of `runs.jsonl`: the result of one planned run for one target, with the run's totals.
 ///
 /// Lines are rendered with ``JSONValue`` (fixed key order, shortest round-trip numbers), so a

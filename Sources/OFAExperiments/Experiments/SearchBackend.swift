@@ -1,3 +1,6 @@
+import OFACore
+import OFAStrategies
+
 /// The search engine as the experiment runner sees it: one call per planned run. The adapter to
 /// the engine's strategies lives in ``EngineBackend``; tests plug in their own.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import OFACore
 
 /// A run that none of the folders given to `merge` finished, with the shard that owned it.
 ///

@@ -1,3 +1,6 @@
+import OFACore
+import OFAStrategies
+
 /// A search strategy with its settings, as named in a manifest's `strategies` mapping.
 ///
 /// ```yaml

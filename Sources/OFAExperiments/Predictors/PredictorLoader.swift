@@ -1,4 +1,8 @@
 import Foundation
+import OFACore
+import OFAPredictors
+import OFAEngine
+import OFAEvaluators
 
 /// Loads predictors from paths given on the command line or in a manifest, by looking at what
 /// the path holds. The one place to extend when a new predictor format appears (an XGBoost model

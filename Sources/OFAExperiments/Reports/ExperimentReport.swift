@@ -1,3 +1,6 @@
+import OFACore
+import OFAStrategies
+
 /// The numbers behind `report.md`, `summary.csv` and the plots: finished runs grouped by part,
 /// series (space, strategy, multi-target mode, K) and target, with means, spreads, speedups
 /// against the part's baseline and regret against the exhaustive optimum.

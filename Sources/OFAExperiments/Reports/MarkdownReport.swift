@@ -1,4 +1,5 @@
 import Foundation
+import OFACore
 
 /// `report.md`: per part, totals over all targets with speedups against the baseline and what
 /// they are made of, the best accuracy per target in each space, per-target tables (accuracy

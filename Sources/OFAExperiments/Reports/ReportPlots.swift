@@ -1,3 +1,6 @@
+import OFACore
+import OFAStrategies
+
 /// The plots of a report, per part: accuracy against cost with each series' front and its best
 /// subnet per target, and best-so-far accuracy against evaluations, one panel per target.
 ///

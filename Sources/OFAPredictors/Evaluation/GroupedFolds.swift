@@ -1,3 +1,5 @@
+import OFACore
+
 /// Deterministic grouped k-fold assignment: every occurrence of one canonical architecture
 /// (same blocks, depths and resolution) lands in the same fold, so a subnet measured twice never
 /// sits on both sides of a split.

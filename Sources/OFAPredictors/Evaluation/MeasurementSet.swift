@@ -1,4 +1,5 @@
 import Foundation
+import OFACore
 
 /// One measured architecture: its canonical form and the measured value (top-1 in %, or ms).
 public struct MeasuredArchitecture: Sendable, Equatable {

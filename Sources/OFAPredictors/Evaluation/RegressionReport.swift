@@ -1,3 +1,5 @@
+import OFACore
+
 /// The metrics of one predictor on one set of measurements, pooled and per resolution.
 ///
 /// ```swift

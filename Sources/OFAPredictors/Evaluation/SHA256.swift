@@ -1,4 +1,5 @@
 import Foundation
+import OFACore
 
 /// SHA-256 (FIPS 180-4), for the data-file checksums recorded in provenance.
 ///

@@ -1,3 +1,5 @@
+import OFACore
+
 /// The fixed shape of one of the 20 elastic block positions of the OFA MobileNetV3 network at a
 /// given width and input resolution: what look-up keys and MAC counts are derived from.
 ///

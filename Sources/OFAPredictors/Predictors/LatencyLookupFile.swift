@@ -1,4 +1,5 @@
 import Foundation
+import OFACore
 
 /// One per-layer latency look-up file as published with OFA and nsganetv2: a two-level YAML map
 /// from a layer key to its statistics, of which the mean (ms) is what a prediction sums.
@@ -125,24 +126,5 @@ public struct LatencyLookupFile: Sendable {
     public func mean(_ key: String) throws(PredictorError) -> Double {
         guard let v = means[key] else { throw .missingKey(key: key, table: path) }
         return v
-    }
-}
-
-extension StringProtocol {
-    /// The text as quoted in an error: at most 80 characters (a JSON file given as a table is
-    /// one line of megabytes), control characters escaped.
-    var excerpt: String { (count <= 80 ? String(self) : String(prefix(77)) + "...").printable }
-
-    /// The text with control characters (a NUL, an escape sequence, a stray carriage return)
-    /// and U+FFFD (what an invalid byte or a lone surrogate was decoded as) written as `\u{…}`,
-    /// so an error line quoting input stays one readable line that says what the input held.
-    public var printable: String {
-        func escaped(_ u: Unicode.Scalar) -> Bool { u.value < 0x20 || (0x7F...0x9F).contains(u.value) || u.value == 0xFFFD }
-        guard unicodeScalars.contains(where: escaped) else { return String(self) }
-        var out = ""
-        for u in unicodeScalars {
-            if escaped(u) { out += "\\u{\(String(u.value, radix: 16))}" } else { out.unicodeScalars.append(u) }
-        }
-        return out
     }
 }

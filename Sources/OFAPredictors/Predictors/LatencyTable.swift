@@ -1,4 +1,5 @@
 import Foundation
+import OFACore
 
 /// Latency (ms) of a subnet as the sum of per-layer look-up table means, the way OFA's tutorial
 /// and nsganetv2 estimate it.

@@ -1,3 +1,5 @@
+import OFACore
+
 /// The two public per-layer latency key schemes, and how each names a layer.
 ///
 /// - ``ofa``: OFA's tutorial tables, usually one file per resolution

@@ -1,3 +1,5 @@
+import OFACore
+
 /// Multiply-accumulate operations (and parameters) of a subnet, counted analytically the way
 /// OFA-based tools report them (DyNAS-T: fvcore's `FlopCountAnalysis` on the subnet with its
 /// batch norms removed).

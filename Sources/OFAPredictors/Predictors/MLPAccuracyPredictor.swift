@@ -1,6 +1,7 @@
 import CJSONC
 import COpenBLAS
 import Foundation
+import OFACore
 
 /// OFA's tutorial accuracy predictor: an MLP (128 → 400 → 400 → 400 → 1, ReLU) over
 /// ``OFATutorialEncoding``, whose output is top-1 as a fraction (the reference adds no base

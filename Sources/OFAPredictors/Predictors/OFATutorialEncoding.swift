@@ -1,3 +1,5 @@
+import OFACore
+
 /// OFA's 128-value feature encoding of a subnet, as its tutorial accuracy predictor reads it:
 /// 60 kernel one-hots (block i at 3i + {3: 0, 5: 1, 7: 2}), 60 expand one-hots (60 + 3i +
 /// {3: 0, 4: 1, 6: 2}), then 8 resolution one-hots at 120 + (r − 112) / 16. Blocks skipped by

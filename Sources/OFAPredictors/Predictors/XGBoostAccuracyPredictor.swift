@@ -1,3 +1,6 @@
+import OFACore
+import OFAXGBoost
+
 /// Top-1 accuracy from an XGBoost model trained on measurements (``XGBoostModel``). The model
 /// predicts top-1 in % as measured; this predictor returns it as a fraction, like every accuracy
 /// predictor in the library.

@@ -1,3 +1,6 @@
+import OFACore
+import OFAXGBoost
+
 /// Latency (ms) from an XGBoost model trained on end-to-end measurements (``XGBoostModel``).
 ///
 /// ```swift

@@ -1,3 +1,6 @@
+import OFACore
+import OFAXGBoost
+
 /// How an architecture becomes the feature vector an XGBoost model reads.
 ///
 /// Every encoding starts with the raw choices: kernel size and expand ratio of each of the 20

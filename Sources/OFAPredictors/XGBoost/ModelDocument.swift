@@ -1,4 +1,5 @@
 import Foundation
+import OFACore
 
 /// An XGBoost model file read by ofasearch itself, before XGBoost sees it: UBJSON (`model.ubj`,
 /// XGBoost's default) or JSON. XGBoost's own readers trust lengths and counts in the file, so a

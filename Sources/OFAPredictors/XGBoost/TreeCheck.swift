@@ -1,3 +1,5 @@
+import OFAXGBoost
+
 /// Checks the trees of a model file before XGBoost loads it: XGBoost trusts its files, and a tree
 /// whose split reads feature 10⁹, or whose child links point outside the tree or back up it,
 /// makes prediction read out of bounds or loop. The checksum in the provenance catches an

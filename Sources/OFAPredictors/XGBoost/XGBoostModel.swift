@@ -1,4 +1,6 @@
 import Foundation
+import OFACore
+import OFAXGBoost
 
 /// A trained XGBoost predictor: booster, feature encoding, target transform and provenance,
 /// loaded from (or written to) a model directory holding `model.ubj` and `provenance.json`.

@@ -1,4 +1,5 @@
 import Foundation
+import OFACore
 
 /// What a model directory records about how its model was made (`provenance.json`): the data
 /// (paths, row counts, sha256), the space and feature encoding, the target and its transform,

@@ -1,4 +1,6 @@
 import Foundation
+import OFACore
+import OFAXGBoost
 
 /// Trains XGBoost predictors on measurements: chooses hyper-parameters by grouped k-fold
 /// cross-validation (groups are canonical architectures), fits the chosen setting on all rows

@@ -1,4 +1,5 @@
 import Foundation
+import OFACore
 
 /// The accuracy–cost trade-off a search found, as one result: the Pareto front of everything it
 /// evaluated (once), each target's answer as an index into that front, and the front's

@@ -1,3 +1,5 @@
+import OFACore
+
 /// What a ``MultiTargetSweep`` found: one ``SearchResult`` per target (in the order the targets
 /// were given) and the totals of the whole sweep.
 ///

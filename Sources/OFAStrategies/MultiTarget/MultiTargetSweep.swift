@@ -1,3 +1,5 @@
+import OFACore
+
 /// One search per latency target, over many targets, with the warm starts of "Efficient
 /// Incorporation of Multiple Latency Targets in the Once-For-All Network" (arXiv 2012.06748).
 ///

@@ -1,3 +1,5 @@
+import OFACore
+
 /// A multi-objective evolutionary search (NSGA-II: Deb et al. 2002) for the whole accuracy–cost
 /// trade-off in one run: every architecture of its population fits the problem's budget (the
 /// largest target), and its result's ``SearchResult/front`` is the Pareto front of everything it

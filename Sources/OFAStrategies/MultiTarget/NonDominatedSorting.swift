@@ -1,3 +1,5 @@
+import OFACore
+
 /// NSGA-II's ranking of points with two objectives (minimise cost, maximise accuracy):
 /// non-dominated fronts and crowding distances.
 ///

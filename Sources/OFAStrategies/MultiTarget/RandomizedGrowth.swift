@@ -1,3 +1,5 @@
+import OFACore
+
 /// Grows an architecture toward a larger budget, the mirror of ``RandomizedPruning`` for the
 /// improved Bottom-up sweep: repeatedly raise one randomly chosen choice by one step (the
 /// resolution, a unit's depth, a block's kernel size or expand ratio) and keep the change when the

@@ -1,3 +1,5 @@
+import OFACore
+
 /// Shrinks an architecture until it fits a smaller budget, as the Top-down sweep of "Efficient
 /// Incorporation of Multiple Latency Targets in the Once-For-All Network" (arXiv 2012.06748) does:
 /// repeatedly pick one dimension at random (kernel size, depth, expand ratio; optionally the

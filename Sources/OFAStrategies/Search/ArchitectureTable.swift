@@ -1,3 +1,5 @@
+import OFACore
+
 /// A hash table from canonical architectures to values, for the search's memo cache: open
 /// addressing with linear probing and a multiply–xorshift hash of the architecture's storage
 /// words. Lookups neither allocate nor go through `Hasher` (SipHash), which made `Dictionary` the

@@ -1,3 +1,5 @@
+import OFACore
+
 /// An evaluated architecture: its predicted accuracy (a fraction) and cost.
 public struct Candidate: Sendable, Equatable {
     public var arch: Architecture

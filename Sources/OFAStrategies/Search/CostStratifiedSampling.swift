@@ -1,3 +1,5 @@
+import OFACore
+
 /// An initial population spread evenly over a cost window, for a search whose answer is a whole
 /// accuracy–cost trade-off (``NSGA2Search``): the n members aim at n evenly spaced costs from
 /// `low` to `high`, both included (`low + i / (n − 1) × (high − low)`); a random sample (the space's own sampling) costing more

@@ -1,3 +1,5 @@
+import OFACore
+
 /// Makes a child from two parents.
 public protocol Crossover: Sendable {
     func cross(_ a: Architecture, _ b: Architecture, in space: any SearchSpace, using rng: inout SeededGenerator) -> Architecture

@@ -1,3 +1,5 @@
+import OFACore
+
 /// Keeps a search from spending accuracy evaluations on architectures it has already evaluated:
 /// pymoo's `eliminate_duplicates`, but against everything the run has seen, not only the
 /// current population and offspring.

@@ -1,4 +1,5 @@
 import Foundation
+import OFACore
 
 /// Evaluates architectures for a search: memoizes both predictors by canonical architecture,
 /// batches accuracy predictions and splits large batches across threads.

@@ -1,3 +1,5 @@
+import OFACore
+
 /// OFA's evolutionary search (`EvolutionFinder.run_evolution_search`), with its defaults:
 /// a population of 100 feasible random subnets; then, each generation, the top 25% become
 /// parents and the next population is the parents plus 100 children, half by mutation of one

@@ -1,3 +1,5 @@
+import OFACore
+
 /// Exhaustive search for small spaces (CompOFA's fixed-kernel space: 243 subnets per
 /// resolution): every architecture's cost is predicted, the accuracy of each one that fits the
 /// largest budget exactly once (without the cache; one that fits no budget cannot be an answer,

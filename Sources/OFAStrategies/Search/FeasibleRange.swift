@@ -1,3 +1,5 @@
+import OFACore
+
 /// The cheapest and the dearest cost a space can reach under an efficiency predictor, with
 /// architectures that reach them.
 ///

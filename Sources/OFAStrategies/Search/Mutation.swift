@@ -1,3 +1,5 @@
+import OFACore
+
 /// Makes a child from one parent.
 public protocol Mutation: Sendable {
     func mutate(_ parent: Architecture, in space: any SearchSpace, using rng: inout SeededGenerator) -> Architecture

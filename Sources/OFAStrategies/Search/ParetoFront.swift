@@ -1,3 +1,5 @@
+import OFACore
+
 /// The accuracy–cost Pareto front of the candidates inserted so far: no member is both cheaper
 /// or as cheap and at least as accurate as another. Members are kept by ascending cost (and so
 /// ascending accuracy); among equal points the first inserted stays.

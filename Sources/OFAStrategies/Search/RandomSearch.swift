@@ -1,3 +1,5 @@
+import OFACore
+
 /// Random search: `samples` feasible random architectures (each drawn until it fits, bounded,
 /// then repaired), predicted in batches; the most accurate is kept (the first drawn among equals).
 ///

@@ -1,3 +1,5 @@
+import OFACore
+
 /// Draws feasible candidates: up to `maxTries` draws of an operator, each checked against the
 /// budget (OFA's rejection loop, bounded), then a constructive ``ShrinkRepair`` of the last draw.
 struct RejectionSampler {

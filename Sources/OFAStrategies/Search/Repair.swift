@@ -1,3 +1,5 @@
+import OFACore
+
 /// Makes an over-budget architecture fit: repeatedly lowers one randomly chosen choice by one
 /// step (the resolution, a unit's depth, a block's kernel or expand ratio) until the cost is
 /// within budget. When every choice is at its minimum and the cost is still too high (a

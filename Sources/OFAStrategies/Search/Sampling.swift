@@ -1,3 +1,5 @@
+import OFACore
+
 /// Draws a fresh architecture for an initial population or a random search.
 public protocol Sampling: Sendable {
     func sample(in space: any SearchSpace, using rng: inout SeededGenerator) -> Architecture

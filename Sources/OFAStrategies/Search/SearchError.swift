@@ -1,3 +1,5 @@
+import OFACore
+
 /// Why a search cannot run; each message is one line naming the problem.
 public enum SearchError: Error, Equatable, CustomStringConvertible {
     /// No architecture of the space fits the budget.

@@ -1,3 +1,5 @@
+import OFACore
+
 /// What a search solves: find the most accurate architecture of `space` whose cost, as the
 /// efficiency predictor sees it, is at most `budget`.
 ///

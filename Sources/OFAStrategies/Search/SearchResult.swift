@@ -1,3 +1,5 @@
+import OFACore
+
 /// What a search found and what it cost.
 ///
 /// Everything but ``seconds`` (and the ``Sweep/seconds`` of a shared sweep) is a pure function of

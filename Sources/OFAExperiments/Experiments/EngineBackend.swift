@@ -35,20 +35,14 @@ public struct EngineBackend: SearchBackend {
                                                 metric: request.efficiency.metric, reference: FrontResult.reference(targets: request.targets)))
     }
 
-    /// A multi-target sweep (issue 5): independent, bottom-up, top-down or NSGA-II.
-    func sweep(_ request: SearchRequest, mode: MultiTargetSpec.Mode) throws -> SearchOutcome {
-        guard let evolutionary = try request.strategy.makeStrategy() as? EvolutionarySearch else {
+    /// A multi-target sweep (issue 5): independent, bottom-up, top-down or NSGA-II, built by
+    /// ``SweepSettings`` as the CLI builds it.
+    func sweep(_ request: SearchRequest, mode: MultiTargetSweep.Mode) throws -> SearchOutcome {
+        guard request.strategy.kind == .evolutionary else {
             throw RunnerError.backend("multi-target sweeps need an evolutionary strategy, not \(request.strategy.kind.rawValue)")
         }
-        guard let sweepMode = MultiTargetSweep.Mode(rawValue: mode.rawValue),
-              let variant = MultiTargetSweep.Variant(rawValue: (request.variant ?? .improved).rawValue) else {
-            throw RunnerError.backend("unknown multi-target mode \(mode.rawValue)")
-        }
-        let s = request.strategy
-        let sweep = MultiTargetSweep(mode: sweepMode, variant: variant, warmGenerations: request.multi?.warmGenerations ?? 100,
-                                     strategy: evolutionary,
-                                     nsga2: NSGA2Search(population: s.population, generations: s.generations,
-                                                        mutationRatio: s.mutationRatio, mutationProbability: s.mutationProbability))
+        let sweep = try (request.multi?.settings ?? SweepSettings())
+            .sweep(mode: mode, variant: request.variant ?? .improved, search: request.strategy.searchSettings)
         let problem = SearchProblem(space: request.space, accuracy: request.accuracy, efficiency: request.efficiency,
                                     budget: request.targets.max() ?? 0, threads: 1, memoize: request.strategy.memoize)
         let out = try sweep.run(problem: problem, targets: request.targets, seed: request.seed)
@@ -64,12 +58,17 @@ public struct EngineBackend: SearchBackend {
 }
 
 extension StrategySpec {
-    /// The engine's strategy with these settings; throws when a setting is out of range (the
-    /// manifest loader reports that at the strategy's line).
-    public func makeStrategy() throws -> any SearchStrategy {
+    /// The engine's settings for this strategy.
+    public var searchSettings: SearchSettings {
         var settings = SearchSettings(population: population, generations: generations, parentRatio: parentRatio,
                                       mutationRatio: mutationRatio, mutationProbability: mutationProbability, samples: samples)
         settings.enumerationLimit = UInt128(limit)
-        return try SearchStrategies.make(kind.rawValue, settings: settings)
+        return settings
+    }
+
+    /// The engine's strategy with these settings; throws when a setting is out of range (the
+    /// manifest loader reports that at the strategy's line).
+    public func makeStrategy() throws -> any SearchStrategy {
+        try SearchStrategies.make(kind.rawValue, settings: searchSettings)
     }
 }

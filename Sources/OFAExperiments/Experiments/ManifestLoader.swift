@@ -31,7 +31,8 @@ public struct ManifestLoader: Sendable {
     static let topKeys = ["name", "description", "jobs", "parts"] + partKeys.filter { $0 != "name" }
     static let partKeys = ["name", "notes", "spaces", "accuracy", "efficiency", "strategies", "targets", "multi", "seeds", "repeats", "baseline"]
     static let spaceKeys = ["name", "resolutions", "strategies", "accuracy", "efficiency", "projection"]
-    static let multiKeys = ["mode", "modes", "variant", "variants", "warm_generations", "target_counts"]
+    static let multiKeys = ["mode", "modes", "variant", "variants", "warm_generations", "target_counts", "first_stall", "warm_stall",
+                            "warm_parent_ratio", "max_tries"]
 
     /// Loads the manifest at `path`.
     public func load(path: String) throws(ManifestError) -> ExperimentManifest {
@@ -421,6 +422,13 @@ public struct ManifestLoader: Sendable {
             } ?? spec.variants
         }
         if let w = f["warm_generations"] { spec.warmGenerations = reader.int(w, "multi.warm_generations", atLeast: 1, atMost: StrategySpec.Bounds.generations) ?? spec.warmGenerations }
+        // The CLI's --first-stall, --warm-stall (0: never), --warm-parent-ratio, --max-tries.
+        if let n = f["first_stall"] { spec.settings.firstStall = reader.int(n, "multi.first_stall", atLeast: 0, atMost: StrategySpec.Bounds.generations) }
+        if let n = f["warm_stall"] { spec.settings.warmStall = reader.int(n, "multi.warm_stall", atLeast: 0, atMost: StrategySpec.Bounds.generations) }
+        if let n = f["warm_parent_ratio"], let r = reader.double(n, "multi.warm_parent_ratio") {
+            if r > 0 && r <= 1 { spec.settings.warmParentRatio = r } else { reader.issue(n, "multi.warm_parent_ratio must be in (0, 1], got \(r)") }
+        }
+        if let n = f["max_tries"] { spec.settings.maxTries = reader.int(n, "multi.max_tries", atLeast: 1, atMost: SearchSettings.maxSamples) ?? spec.settings.maxTries }
         if let c = f["target_counts"] {
             spec.targetCounts = reader.list(c, "multi.target_counts") { n, w in
                 guard let k = reader.int(n, w, atLeast: 1) else { return nil }

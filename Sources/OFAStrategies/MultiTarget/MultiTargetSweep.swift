@@ -55,11 +55,16 @@ public struct MultiTargetSweep: Sendable {
         case independent
         case bottomUp = "bottom-up"
         case topDown = "top-down"
+        /// One multi-objective (NSGA-II) search under the largest target; each target takes the
+        /// best member of its front.
         case nsga2
     }
 
     public enum Variant: String, Sendable, CaseIterable {
-        case paper, improved
+        /// The paper's exact behaviour, quirks included.
+        case paper
+        /// The corrected behaviour.
+        case improved
     }
 
     public var mode: Mode

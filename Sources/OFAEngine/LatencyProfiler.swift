@@ -36,7 +36,7 @@ public struct LatencyProfiler: Sendable {
 
     /// Progress after each subnet: the resolution it served, subnets built so far (all
     /// resolutions), resolutions finished.
-    public struct Progress: Sendable {
+    public struct Step: Sendable {
         public let resolutionIndex: Int, resolutionCount: Int, resolution: Int, subnets: Int, done: Int, seconds: Double
         public var line: String {
             "\(done)/\(resolutionCount) resolutions done; \(subnets) subnets run (last r\(resolution)), \(Int(seconds)) s"
@@ -88,7 +88,7 @@ public struct LatencyProfiler: Sendable {
     /// Resolutions take turns (one subnet each per round) rather than being profiled one after
     /// another, so a slow drift of the machine's speed (other jobs, clock frequency) spreads over
     /// all resolutions instead of biasing some of them.
-    public func profile(header: [String] = [], progress: ((Progress) -> Void)? = nil) -> ProfiledLatencyTable {
+    public func profile(header: [String] = [], progress: ((Step) -> Void)? = nil) -> ProfiledLatencyTable {
         var samples: [String: [Double]] = [:]
         var keysByResolution: [Int: [String]] = [:]
         // Counts per resolution, so every resolution gets its own subnets' context.
@@ -121,7 +121,7 @@ public struct LatencyProfiler: Sendable {
                     }
                 }
                 subnets[ri] += 1
-                progress?(Progress(resolutionIndex: ri, resolutionCount: space.resolutions.count, resolution: r,
+                progress?(Step(resolutionIndex: ri, resolutionCount: space.resolutions.count, resolution: r,
                                    subnets: subnets.reduce(0, +), done: space.resolutions.indices.filter { !unfinished($0) }.count,
                                    seconds: Double(Stopwatch.now() &- start) * 1e-9))
             }

@@ -108,27 +108,27 @@ public struct SVGChart: Sendable {
         func ty(_ v: Double) -> Double { plotY + plotH - (v - yr.lowerBound) / (yr.upperBound - yr.lowerBound) * plotH }
 
         var s = "<g>\n"
-        s += "<clipPath id=\"clip-\(id)\"><rect x=\"\(f(plotX))\" y=\"\(f(plotY))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\"/></clipPath>\n"
-        s += "<rect x=\"\(f(plotX))\" y=\"\(f(plotY))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"#ffffff\" stroke=\"#444444\" stroke-width=\"1\"/>\n"
+        s += "<clipPath id=\"clip-\(id)\"><rect x=\"\(Self.coordinate(plotX))\" y=\"\(Self.coordinate(plotY))\" width=\"\(Self.coordinate(plotW))\" height=\"\(Self.coordinate(plotH))\"/></clipPath>\n"
+        s += "<rect x=\"\(Self.coordinate(plotX))\" y=\"\(Self.coordinate(plotY))\" width=\"\(Self.coordinate(plotW))\" height=\"\(Self.coordinate(plotH))\" fill=\"#ffffff\" stroke=\"#444444\" stroke-width=\"1\"/>\n"
         // Grid and ticks.
         let xTicks = xScale == .log ? Self.logTicks(xr) : Self.niceTicks(xr)
         for t in xTicks where xr.contains(t) {
             let px = tx(t)
-            s += "<line x1=\"\(f(px))\" y1=\"\(f(plotY))\" x2=\"\(f(px))\" y2=\"\(f(plotY + plotH))\" stroke=\"#e5e5e5\" stroke-width=\"1\"/>\n"
-            s += "<line x1=\"\(f(px))\" y1=\"\(f(plotY + plotH))\" x2=\"\(f(px))\" y2=\"\(f(plotY + plotH + 5))\" stroke=\"#444444\"/>\n"
+            s += "<line x1=\"\(Self.coordinate(px))\" y1=\"\(Self.coordinate(plotY))\" x2=\"\(Self.coordinate(px))\" y2=\"\(Self.coordinate(plotY + plotH))\" stroke=\"#e5e5e5\" stroke-width=\"1\"/>\n"
+            s += "<line x1=\"\(Self.coordinate(px))\" y1=\"\(Self.coordinate(plotY + plotH))\" x2=\"\(Self.coordinate(px))\" y2=\"\(Self.coordinate(plotY + plotH + 5))\" stroke=\"#444444\"/>\n"
             s += text(Self.tickLabel(t, scale: xScale, ticks: xTicks), x: px, y: plotY + plotH + 17, anchor: "middle", size: 11)
         }
         let yTicks = Self.niceTicks(yr)
         for t in yTicks where yr.contains(t) {
             let py = ty(t)
-            s += "<line x1=\"\(f(plotX))\" y1=\"\(f(py))\" x2=\"\(f(plotX + plotW))\" y2=\"\(f(py))\" stroke=\"#e5e5e5\" stroke-width=\"1\"/>\n"
-            s += "<line x1=\"\(f(plotX - 5))\" y1=\"\(f(py))\" x2=\"\(f(plotX))\" y2=\"\(f(py))\" stroke=\"#444444\"/>\n"
+            s += "<line x1=\"\(Self.coordinate(plotX))\" y1=\"\(Self.coordinate(py))\" x2=\"\(Self.coordinate(plotX + plotW))\" y2=\"\(Self.coordinate(py))\" stroke=\"#e5e5e5\" stroke-width=\"1\"/>\n"
+            s += "<line x1=\"\(Self.coordinate(plotX - 5))\" y1=\"\(Self.coordinate(py))\" x2=\"\(Self.coordinate(plotX))\" y2=\"\(Self.coordinate(py))\" stroke=\"#444444\"/>\n"
             s += text(Self.tickLabel(t, scale: .linear, ticks: yTicks), x: plotX - 8, y: py + 4, anchor: "end", size: 11)
         }
         // Reference lines.
         for line in verticalLines where xr.contains(line.x) {
             let px = tx(line.x)
-            s += "<line x1=\"\(f(px))\" y1=\"\(f(plotY))\" x2=\"\(f(px))\" y2=\"\(f(plotY + plotH))\" stroke=\"#888888\" stroke-width=\"1\" stroke-dasharray=\"4 3\"/>\n"
+            s += "<line x1=\"\(Self.coordinate(px))\" y1=\"\(Self.coordinate(plotY))\" x2=\"\(Self.coordinate(px))\" y2=\"\(Self.coordinate(plotY + plotH))\" stroke=\"#888888\" stroke-width=\"1\" stroke-dasharray=\"4 3\"/>\n"
             s += text(line.label, x: px + 3, y: plotY + 12, anchor: "start", size: 10, color: "#666666")
         }
         // Data, clipped to the plot area.
@@ -136,25 +136,25 @@ public struct SVGChart: Sendable {
         for series in self.series {
             let pts = series.points.filter { $0.x.isFinite && $0.y.isFinite && (xScale == .linear || $0.x > 0) }
             guard !pts.isEmpty else { continue }
-            let opacity = series.opacity < 1 ? " stroke-opacity=\"\(f(series.opacity))\"" : ""
+            let opacity = series.opacity < 1 ? " stroke-opacity=\"\(Self.coordinate(series.opacity))\"" : ""
             switch series.style {
             case .line, .step:
                 var d = ""
                 for (i, p) in pts.enumerated() {
-                    if i == 0 { d += "M\(f(tx(p.x))),\(f(ty(p.y)))" } else if series.style == .step {
-                        d += " H\(f(tx(p.x))) V\(f(ty(p.y)))"
+                    if i == 0 { d += "M\(Self.coordinate(tx(p.x))),\(Self.coordinate(ty(p.y)))" } else if series.style == .step {
+                        d += " H\(Self.coordinate(tx(p.x))) V\(Self.coordinate(ty(p.y)))"
                     } else {
-                        d += " L\(f(tx(p.x))),\(f(ty(p.y)))"
+                        d += " L\(Self.coordinate(tx(p.x))),\(Self.coordinate(ty(p.y)))"
                     }
                 }
                 let dash = series.dashed ? " stroke-dasharray=\"6 4\"" : ""
-                s += "<path d=\"\(d)\" fill=\"none\" stroke=\"\(series.color)\" stroke-width=\"\(f(series.width))\"\(opacity)\(dash)/>\n"
+                s += "<path d=\"\(d)\" fill=\"none\" stroke=\"\(series.color)\" stroke-width=\"\(Self.coordinate(series.width))\"\(opacity)\(dash)/>\n"
                 if pts.count == 1 {
-                    s += "<circle cx=\"\(f(tx(pts[0].x)))\" cy=\"\(f(ty(pts[0].y)))\" r=\"2.5\" fill=\"\(series.color)\"/>\n"
+                    s += "<circle cx=\"\(Self.coordinate(tx(pts[0].x)))\" cy=\"\(Self.coordinate(ty(pts[0].y)))\" r=\"2.5\" fill=\"\(series.color)\"/>\n"
                 }
             case .markers:
                 for p in pts {
-                    s += "<circle cx=\"\(f(tx(p.x)))\" cy=\"\(f(ty(p.y)))\" r=\"4\" fill=\"\(series.color)\" fill-opacity=\"\(f(series.opacity))\" stroke=\"#ffffff\" stroke-width=\"1\"/>\n"
+                    s += "<circle cx=\"\(Self.coordinate(tx(p.x)))\" cy=\"\(Self.coordinate(ty(p.y)))\" r=\"4\" fill=\"\(series.color)\" fill-opacity=\"\(Self.coordinate(series.opacity))\" stroke=\"#ffffff\" stroke-width=\"1\"/>\n"
                 }
             }
         }
@@ -163,7 +163,7 @@ public struct SVGChart: Sendable {
         s += text(title, x: plotX + plotW / 2, y: oy + 18, anchor: "middle", size: 13, weight: "bold")
         s += text(xLabel, x: plotX + plotW / 2, y: oy + height - 8, anchor: "middle", size: 12)
         let ly = plotY + plotH / 2
-        s += "<text x=\"\(f(ox + 14))\" y=\"\(f(ly))\" font-family=\"sans-serif\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 \(f(ox + 14)) \(f(ly)))\">\(Self.escape(yLabel))</text>\n"
+        s += "<text x=\"\(Self.coordinate(ox + 14))\" y=\"\(Self.coordinate(ly))\" font-family=\"sans-serif\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 \(Self.coordinate(ox + 14)) \(Self.coordinate(ly)))\">\(Self.escape(yLabel))</text>\n"
         s += "</g>\n"
         return s
     }
@@ -227,10 +227,10 @@ public struct SVGChart: Sendable {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
+    /// Coordinates with two decimals: compact and deterministic.
+    static func coordinate(_ v: Double) -> String { trimmed(v, decimals: 2) }
+
     func text(_ s: String, x: Double, y: Double, anchor: String, size: Int, weight: String = "normal", color: String = "#222222") -> String {
-        "<text x=\"\(f(x))\" y=\"\(f(y))\" font-family=\"sans-serif\" font-size=\"\(size)\" font-weight=\"\(weight)\" fill=\"\(color)\" text-anchor=\"\(anchor)\">\(Self.escape(s))</text>\n"
+        "<text x=\"\(Self.coordinate(x))\" y=\"\(Self.coordinate(y))\" font-family=\"sans-serif\" font-size=\"\(size)\" font-weight=\"\(weight)\" fill=\"\(color)\" text-anchor=\"\(anchor)\">\(Self.escape(s))</text>\n"
     }
 }
-
-/// Coordinates with two decimals: compact and deterministic.
-func f(_ v: Double) -> String { SVGChart.trimmed(v, decimals: 2) }

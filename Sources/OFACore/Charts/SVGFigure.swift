@@ -38,10 +38,10 @@ public struct SVGFigure: Sendable {
         let height = titleHeight + Double(rows) * panelHeight + legendHeight
 
         var s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        s += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" viewBox=\"0 0 \(f(width)) \(f(height))\">\n"
+        s += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(SVGChart.coordinate(width))\" height=\"\(SVGChart.coordinate(height))\" viewBox=\"0 0 \(SVGChart.coordinate(width)) \(SVGChart.coordinate(height))\">\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
         if let title {
-            s += "<text x=\"\(f(width / 2))\" y=\"21\" font-family=\"sans-serif\" font-size=\"15\" font-weight=\"bold\" fill=\"#222222\" text-anchor=\"middle\">\(SVGChart.escape(title))</text>\n"
+            s += "<text x=\"\(SVGChart.coordinate(width / 2))\" y=\"21\" font-family=\"sans-serif\" font-size=\"15\" font-weight=\"bold\" fill=\"#222222\" text-anchor=\"middle\">\(SVGChart.escape(title))</text>\n"
         }
         for (i, panel) in panels.enumerated() {
             let x = Double(i % columns) * panelWidth, y = titleHeight + Double(i / columns) * panelHeight
@@ -53,12 +53,12 @@ public struct SVGFigure: Sendable {
             let x = 20 + Double(i % legendColumns) * cellWidth, y = ly + Double(i / legendColumns) * 20 + 10
             switch entry.style {
             case .markers:
-                s += "<circle cx=\"\(f(x + 12))\" cy=\"\(f(y))\" r=\"4\" fill=\"\(entry.color)\"/>\n"
+                s += "<circle cx=\"\(SVGChart.coordinate(x + 12))\" cy=\"\(SVGChart.coordinate(y))\" r=\"4\" fill=\"\(entry.color)\"/>\n"
             case .line, .step:
                 let dash = entry.dashed ? " stroke-dasharray=\"6 4\"" : ""
-                s += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 24))\" y2=\"\(f(y))\" stroke=\"\(entry.color)\" stroke-width=\"2.5\"\(dash)/>\n"
+                s += "<line x1=\"\(SVGChart.coordinate(x))\" y1=\"\(SVGChart.coordinate(y))\" x2=\"\(SVGChart.coordinate(x + 24))\" y2=\"\(SVGChart.coordinate(y))\" stroke=\"\(entry.color)\" stroke-width=\"2.5\"\(dash)/>\n"
             }
-            s += "<text x=\"\(f(x + 30))\" y=\"\(f(y + 4))\" font-family=\"sans-serif\" font-size=\"12\" fill=\"#222222\">\(SVGChart.escape(entry.name))</text>\n"
+            s += "<text x=\"\(SVGChart.coordinate(x + 30))\" y=\"\(SVGChart.coordinate(y + 4))\" font-family=\"sans-serif\" font-size=\"12\" fill=\"#222222\">\(SVGChart.escape(entry.name))</text>\n"
         }
         s += "</svg>\n"
         return s

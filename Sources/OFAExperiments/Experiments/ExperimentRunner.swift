@@ -15,7 +15,7 @@ import OFAEngine
 /// ``Summary/notSaved``; it runs again on `--resume`.
 ///
 /// ```swift
-/// var runner = ExperimentRunner(plan: plan, predictors: PredictorCatalog(), backend: EngineBackend(), output: "out/x")
+/// var runner = ExperimentRunner(plan: plan, predictors: PredictorCatalog(), backend: SearchRunBackend(), output: "out/x")
 /// runner.jobs = 2
 /// let summary = try runner.run()
 /// ```
@@ -121,7 +121,7 @@ public struct ExperimentRunner: Sendable {
         }
 
         let loaded = contexts
-        let progress = Progress(total: todo.count, enabled: showProgress)
+        let progress = RunProgressLine(total: todo.count, enabled: showProgress)
         let queue = WorkQueue(count: todo.count)
         let failures = FailureList()
         let unsaved = FailureList()

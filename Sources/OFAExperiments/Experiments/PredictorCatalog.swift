@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import OFACore
 import OFAPredictors
 import OFAEngine
@@ -24,35 +25,43 @@ import OFAEvaluators
 /// let catalog = PredictorCatalog()
 /// let mlp = try catalog.accuracyPredictor(reference, space: space)
 /// ```
-public final class PredictorCatalog: PredictorProvider, @unchecked Sendable {
-    private let lock = NSLock()
-    private var accuracy: [String: any AccuracyPredictor] = [:]
-    private var efficiency: [String: any EfficiencyPredictor] = [:]
-    private var evaluators: [String: ExternalEvaluator] = [:]
+public final class PredictorCatalog: PredictorProvider, Sendable {
+    private struct Loaded {
+        var accuracy: [String: any AccuracyPredictor] = [:]
+        var efficiency: [String: any EfficiencyPredictor] = [:]
+        var evaluators: [String: ExternalEvaluator] = [:]
+
+        /// The running worker of an evaluator spec (started on first use).
+        mutating func evaluator(_ r: PredictorReference) throws -> ExternalEvaluator {
+            let file = try PredictorCatalog.path(r)
+            if let e = evaluators[file] { return e }
+            let e = try ExternalEvaluator(spec: try EvaluatorSpec(contentsOf: file))
+            evaluators[file] = e
+            return e
+        }
+    }
+
+    // Held while a predictor loads: two runs asking for one file load it once.
+    private let loaded = Mutex(Loaded())
 
     public init() {}
 
-    /// The running worker of an evaluator spec (started on first use).
-    private func evaluator(_ r: PredictorReference) throws -> ExternalEvaluator {
-        let file = try path(r)
-        if let e = evaluators[file] { return e }
-        let e = try ExternalEvaluator(spec: try EvaluatorSpec(contentsOf: file))
-        evaluators[file] = e
-        return e
-    }
-
-    private func key(_ r: PredictorReference, _ space: any SearchSpace) -> String {
+    private static func key(_ r: PredictorReference, _ space: any SearchSpace) -> String {
         // One measured predictor (one cache of measurements) per width and clock.
         if r.kind == .measured { return "measured|\(r.clock ?? "wall")|\(space.width.name)" }
         return "\(r.kind.rawValue)|\(r.path ?? r.spelled)|\(space.description)"
     }
 
     public func accuracyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any AccuracyPredictor {
-        lock.lock(); defer { lock.unlock() }
+        try loaded.withLock { try Self.accuracyPredictor(reference, space: space, loaded: &$0) }
+    }
+
+    private static func accuracyPredictor(_ reference: PredictorReference, space: any SearchSpace,
+                                          loaded: inout Loaded) throws -> any AccuracyPredictor {
         // An accuracy model does not depend on the space it is asked about: cache by file (an
         // evaluator is told the space with each request: one predictor per space).
         let k = "\(reference.kind.rawValue)|\(reference.path ?? reference.spelled)" + (reference.kind == .command ? "|\(space.name)" : "")
-        if let p = accuracy[k] {
+        if let p = loaded.accuracy[k] {
             if let x = p as? XGBoostAccuracyPredictor { try Self.check(x.model, covers: space, reference: reference) }
             return p
         }
@@ -63,17 +72,21 @@ public final class PredictorCatalog: PredictorProvider, @unchecked Sendable {
             let model = try XGBoostModel(directory: try path(reference), kind: .accuracy)
             try Self.check(model, covers: space, reference: reference)
             p = try XGBoostAccuracyPredictor(model: model)
-        case .command: p = try EvaluatorAccuracyPredictor(evaluator: try evaluator(reference), space: space.name)
+        case .command: p = try EvaluatorAccuracyPredictor(evaluator: try loaded.evaluator(reference), space: space.name)
         default: throw PredictorError.unsupported("'\(reference.spelled)': \(reference.kind.rawValue) accuracy predictors are not available in this build")
         }
-        accuracy[k] = p
+        loaded.accuracy[k] = p
         return p
     }
 
     public func efficiencyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any EfficiencyPredictor {
-        lock.lock(); defer { lock.unlock() }
+        try loaded.withLock { try Self.efficiencyPredictor(reference, space: space, loaded: &$0) }
+    }
+
+    private static func efficiencyPredictor(_ reference: PredictorReference, space: any SearchSpace,
+                                            loaded: inout Loaded) throws -> any EfficiencyPredictor {
         let k = key(reference, space)
-        if let p = efficiency[k] { return p }
+        if let p = loaded.efficiency[k] { return p }
         let p: any EfficiencyPredictor
         switch reference.kind {
         case .lut:
@@ -87,10 +100,10 @@ public final class PredictorCatalog: PredictorProvider, @unchecked Sendable {
             let model = try XGBoostModel(directory: try path(reference), kind: .latency)
             try Self.check(model, covers: space, reference: reference)
             p = try XGBoostLatencyPredictor(model: model)
-        case .command: p = try EvaluatorLatencyPredictor(evaluator: try evaluator(reference), space: space.name)
+        case .command: p = try EvaluatorLatencyPredictor(evaluator: try loaded.evaluator(reference), space: space.name)
         default: throw PredictorError.unsupported("'\(reference.spelled)': \(reference.kind.rawValue) efficiency predictors are not available in this build")
         }
-        efficiency[k] = p
+        loaded.efficiency[k] = p
         return p
     }
 
@@ -107,14 +120,13 @@ public final class PredictorCatalog: PredictorProvider, @unchecked Sendable {
             throw PredictorError.unsupported("'\(reference.spelled)' was trained in \(own.name), which does not contain \(space.name)")
         }
         let seen = model.resolutions
-        if let lo = seen.first, let hi = seen.last, !model.options.allowExtrapolation,
-           let outside = space.resolutions.first(where: { $0 < lo || $0 > hi }) {
+        if let lo = seen.first, let hi = seen.last, let outside = space.resolutions.first(where: { !model.answers(resolution: $0) }) {
             let inside = space.resolutions.filter { (lo...hi).contains($0) }.map(String.init).joined(separator: ",")
             throw PredictorError.unsupported("'\(reference.spelled)' saw resolutions \(seen.map(String.init).joined(separator: ", ")) in training; r\(outside) of \(space) is outside that range (narrow them to what it saw: \(inside.isEmpty ? "resolutions within \(lo)...\(hi)" : "--resolutions \(inside), or resolutions: [\(inside)] in a manifest"))")
         }
     }
 
-    private func path(_ r: PredictorReference) throws -> String {
+    private static func path(_ r: PredictorReference) throws -> String {
         guard let p = r.path else { throw PredictorError.unsupported("'\(r.spelled)' has no file") }
         return p
     }

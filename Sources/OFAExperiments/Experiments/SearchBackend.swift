@@ -2,7 +2,7 @@ import OFACore
 import OFAStrategies
 
 /// The search engine as the experiment runner sees it: one call per planned run. The adapter to
-/// the engine's strategies lives in ``EngineBackend``; tests plug in their own.
+/// the engine's strategies lives in ``SearchRunBackend``; tests plug in their own.
 ///
 /// Implementations must be deterministic in `request.seed` and keep all per-run state (caches,
 /// generators) inside the call, so runs can execute in parallel in any order.

@@ -48,6 +48,14 @@ public final class XGBoostModel: Sendable {
     /// Resolutions seen in training, ascending.
     public var resolutions: [Int] { provenance.resolutions }
 
+    /// Whether the model predicts at resolution `r`: inside the range it saw in training, or
+    /// anywhere with ``Options/allowExtrapolation``. The one rule for a prediction and for a
+    /// space checked before a search.
+    public func answers(resolution r: Int) -> Bool {
+        guard let lo = resolutions.first, let hi = resolutions.last else { return options.allowExtrapolation }
+        return options.allowExtrapolation || (lo...hi).contains(r)
+    }
+
     public init(booster: Booster, provenance: XGBoostProvenance, space: any SearchSpace,
                 options: Options = Options(), location: String) throws(XGBoostError) {
         let encoding: FeatureEncoding
@@ -221,7 +229,7 @@ public final class XGBoostModel: Sendable {
                 upper = seen.first { $0 > r }!
                 lower = seen.last { $0 < r }!
             } else {
-                guard options.allowExtrapolation else {
+                guard answers(resolution: r) else {
                     throw XGBoostError.resolutionOutOfRange(resolution: r, seen: seen, model: location)
                 }
                 if seen.count == 1 { lower = seen[0]; upper = seen[0] } else if r < seen[0] {

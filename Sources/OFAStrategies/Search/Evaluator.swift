@@ -1,5 +1,6 @@
 import Foundation
 import OFACore
+import Synchronization
 
 /// Evaluates architectures for a search: memoizes both predictors by canonical architecture,
 /// batches accuracy predictions and splits large batches across threads.
@@ -252,19 +253,24 @@ public final class Evaluator {
 }
 
 /// Per-chunk results filled by worker threads; each slot is written by exactly one worker.
-private final class ChunkResults: @unchecked Sendable {
-    private var parts: [[Double]]
-    private var error: (any Error)?
-    private let lock = NSLock()
+private final class ChunkResults: Sendable {
+    private struct State {
+        var parts: [[Double]]
+        var error: (any Error)?
+    }
 
-    init(count: Int) { parts = Array(repeating: [], count: count) }
+    private let state: Mutex<State>
 
-    var failed: Bool { lock.withLock { error != nil } }
-    func store(_ c: Int, _ values: [Double]) { lock.withLock { parts[c] = values } }
-    func fail(_ e: any Error) { lock.withLock { if error == nil { error = e } } }
+    init(count: Int) { state = Mutex(State(parts: Array(repeating: [], count: count))) }
+
+    var failed: Bool { state.withLock { $0.error != nil } }
+    func store(_ c: Int, _ values: [Double]) { state.withLock { $0.parts[c] = values } }
+    func fail(_ e: any Error) { state.withLock { if $0.error == nil { $0.error = e } } }
     func joined() throws -> [Double] {
-        if let error { throw error }
-        return parts.flatMap { $0 }
+        try state.withLock { s in
+            if let error = s.error { throw error }
+            return s.parts.flatMap { $0 }
+        }
     }
 }
 

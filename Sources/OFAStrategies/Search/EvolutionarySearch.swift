@@ -119,7 +119,7 @@ public struct EvolutionarySearch: SearchStrategy {
 /// Best-so-far, its history and the Pareto front of everything evaluated.
 struct ProgressTracker {
     private(set) var best: Candidate?
-    private(set) var history: [SearchResult.Progress] = []
+    private(set) var history: [SearchResult.BestSoFar] = []
     private(set) var front = ParetoFront()
     /// The last generation recorded whose best was better than the one before.
     private(set) var improvedAt = 0

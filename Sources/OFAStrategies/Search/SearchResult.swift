@@ -6,7 +6,7 @@ import OFACore
 /// the problem, the strategy's settings and the seed.
 public struct SearchResult: Sendable {
     /// Best-so-far after a generation (0: the initial population) or a batch.
-    public struct Progress: Sendable, Equatable {
+    public struct BestSoFar: Sendable, Equatable {
         public var generation: Int
         /// Accuracy evaluations made so far (repeats included).
         public var evaluations: Int
@@ -36,7 +36,7 @@ public struct SearchResult: Sendable {
     /// Candidates made feasible by ``ShrinkRepair`` after the rejection tries ran out.
     public var repaired: Int
     public var seconds: Double
-    public var history: [Progress]
+    public var history: [BestSoFar]
     /// Accuracy–cost Pareto front of every candidate evaluated in this run.
     public var front: [Candidate]
     /// The final population (evolutionary search), for warm starts; empty for other strategies.

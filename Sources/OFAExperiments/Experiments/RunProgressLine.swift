@@ -1,14 +1,18 @@
 import Foundation
+import Synchronization
 
 /// A one-line progress display on stderr (`[12/48] 3 running, 40 s, about 2 min left`),
 /// redrawn in place; silent when disabled (the CLI enables it only when stderr is a terminal).
-final class Progress: @unchecked Sendable {
-    private let lock = NSLock()
+final class RunProgressLine: Sendable {
+    private struct Counts {
+        var finished = 0
+        var failed = 0
+        var running = 0
+    }
+
+    private let counts = Mutex(Counts())
     private let total: Int
     private let enabled: Bool
-    private var finished = 0
-    private var failed = 0
-    private var running = 0
     private let start = ContinuousClock.now
 
     init(total: Int, enabled: Bool) {
@@ -17,15 +21,18 @@ final class Progress: @unchecked Sendable {
     }
 
     func started(_ id: String) {
-        lock.lock(); running += 1; draw(); lock.unlock()
+        counts.withLock { c in
+            c.running += 1
+            draw(c)
+        }
     }
 
     func finished(_ id: String, ok: Bool) {
-        lock.lock()
-        running -= 1; finished += 1
-        if !ok { failed += 1 }
-        draw()
-        lock.unlock()
+        counts.withLock { c in
+            c.running -= 1; c.finished += 1
+            if !ok { c.failed += 1 }
+            draw(c)
+        }
     }
 
     func done() {
@@ -33,13 +40,14 @@ final class Progress: @unchecked Sendable {
         FileHandle.standardError.write("\n".data(using: .utf8)!)
     }
 
-    private func draw() {
+    // Called under the lock, so two runs' lines never interleave.
+    private func draw(_ c: Counts) {
         guard enabled else { return }
         let elapsed = (ContinuousClock.now - start).seconds
-        var line = "\r[\(finished)/\(total)] \(running) running, \(Int(elapsed)) s"
-        if failed > 0 { line += ", \(failed) failed" }
-        if finished > 0, finished < total {
-            let left = elapsed / Double(finished) * Double(total - finished)
+        var line = "\r[\(c.finished)/\(total)] \(c.running) running, \(Int(elapsed)) s"
+        if c.failed > 0 { line += ", \(c.failed) failed" }
+        if c.finished > 0, c.finished < total {
+            let left = elapsed / Double(c.finished) * Double(total - c.finished)
             line += left < 120 ? ", about \(Int(left)) s left" : ", about \(Int(left / 60)) min left"
         }
         FileHandle.standardError.write((line + "   ").data(using: .utf8)!)

@@ -10,7 +10,7 @@ import OFAStrategies
 /// `evaluations` are the enumerated architectures (all of them were consulted for it); run totals
 /// count the sweep once. Multi-target runs go through ``MultiTargetSweep`` (its per-target
 /// results and totals as it counts them).
-public struct EngineBackend: SearchBackend {
+public struct SearchRunBackend: SearchBackend {
     public init() {}
 
     public func search(_ request: SearchRequest) throws -> SearchOutcome {

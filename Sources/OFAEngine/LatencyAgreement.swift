@@ -32,22 +32,7 @@ public struct LatencyAgreement: Sendable, Equatable {
         bias = rel.reduce(0, +) / n
         meanAbsoluteErrorMs = zip(predicted, measured).reduce(0) { $0 + abs($1.0 - $1.1) } / n
         medianRatio = LatencyStats.median(zip(measured, predicted).map { $0 / $1 })
-        kendallTau = Self.kendallTau(predicted, measured)
-    }
-
-    /// Kendall's τ-b: (concordant − discordant) / √((n0 − ties in x)(n0 − ties in y)).
-    public static func kendallTau(_ x: [Double], _ y: [Double]) -> Double {
-        var concordant = 0, discordant = 0, tiesX = 0, tiesY = 0
-        let n = x.count
-        for i in 0..<n {
-            for j in (i + 1)..<max(i + 1, n) {
-                let dx = x[i] - x[j], dy = y[i] - y[j]
-                if dx == 0 && dy == 0 { tiesX += 1; tiesY += 1 } else if dx == 0 { tiesX += 1 } else if dy == 0 { tiesY += 1 } else if (dx > 0) == (dy > 0) { concordant += 1 } else { discordant += 1 }
-            }
-        }
-        let n0 = n * (n - 1) / 2
-        let denominator = (Double(n0 - tiesX) * Double(n0 - tiesY)).squareRoot()
-        return denominator == 0 ? .nan : Double(concordant - discordant) / denominator
+        kendallTau = Metrics.kendallTauB(predicted, measured)
     }
 
     public var json: JSONValue {

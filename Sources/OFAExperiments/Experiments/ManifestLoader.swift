@@ -428,7 +428,7 @@ public struct ManifestLoader: Sendable {
         if let n = f["warm_parent_ratio"], let r = reader.double(n, "multi.warm_parent_ratio") {
             if r > 0 && r <= 1 { spec.settings.warmParentRatio = r } else { reader.issue(n, "multi.warm_parent_ratio must be in (0, 1], got \(r)") }
         }
-        if let n = f["max_tries"] { spec.settings.maxTries = reader.int(n, "multi.max_tries", atLeast: 1, atMost: SearchSettings.maxSamples) ?? spec.settings.maxTries }
+        if let n = f["max_tries"] { spec.settings.maxTries = reader.int(n, "multi.max_tries", atLeast: 1, atMost: SearchSettings.maxSamples) }
         if let c = f["target_counts"] {
             spec.targetCounts = reader.list(c, "multi.target_counts") { n, w in
                 guard let k = reader.int(n, w, atLeast: 1) else { return nil }

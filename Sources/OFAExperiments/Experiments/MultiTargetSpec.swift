@@ -20,7 +20,7 @@ public struct MultiTargetSpec: Sendable, Hashable {
     /// run once).
     public var variants: [Variant] = [.improved]
     /// The sweep's settings: `warm_generations`, `first_stall`, `warm_stall`,
-    /// `warm_parent_ratio`, `max_tries`, with the CLI's defaults.
+    /// `warm_parent_ratio`, `max_tries` (unset: the variant's and strategies' defaults).
     public var settings = SweepSettings()
     /// Numbers of targets K to sweep (the first K of the part's targets); nil means all of them.
     public var targetCounts: [Int]?
@@ -51,7 +51,7 @@ public struct MultiTargetSpec: Sendable, Hashable {
         if let s = settings.firstStall { fields.append(("first_stall", .int(s))) }
         if let s = settings.warmStall { fields.append(("warm_stall", .int(s))) }
         if let r = settings.warmParentRatio { fields.append(("warm_parent_ratio", .double(r))) }
-        if settings.maxTries != SweepSettings.defaultMaxTries { fields.append(("max_tries", .int(settings.maxTries))) }
+        if let n = settings.maxTries { fields.append(("max_tries", .int(n))) }
         return .object(fields)
     }
 }

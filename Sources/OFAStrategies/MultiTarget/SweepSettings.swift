@@ -10,8 +10,6 @@
 public struct SweepSettings: Sendable, Hashable {
     /// `--warm-generations`, `warm_generations`.
     public static let defaultWarmGenerations = 100
-    /// `--max-tries`, `max_tries`: the CLI's default, for every strategy of the sweep.
-    public static let defaultMaxTries = 100_000
 
     /// Generations of each warm stage.
     public var warmGenerations = Self.defaultWarmGenerations
@@ -25,8 +23,10 @@ public struct SweepSettings: Sendable, Hashable {
     /// (improved: 0.5, paper: the strategy's parent ratio).
     public var warmParentRatio: Double?
     /// Draws per new member before an over-budget one is repaired, in the evolutionary stages
-    /// and in NSGA-II.
-    public var maxTries = Self.defaultMaxTries
+    /// and in NSGA-II; nil: each strategy's own (evolutionary 100,000, NSGA-II 1,000). The CLI
+    /// always gives its --max-tries (default 100,000); a manifest's sweep keeps the strategies'
+    /// own unless `max_tries` is given, so its results stay those of earlier runs.
+    public var maxTries: Int?
     /// NSGA-II's first population.
     public var nsga2Initialization = NSGA2Search.Initialization.stratified
     /// NSGA-II breeds again a child the run has already evaluated.
@@ -37,17 +37,17 @@ public struct SweepSettings: Sendable, Hashable {
     public init() {}
 
     /// The sweep these settings describe, its evolutionary stages and its NSGA-II run made from
-    /// the same strategy settings (`search.maxTries` gives way to ``maxTries``).
+    /// the same strategy settings (``maxTries``, when set, replaces `search.maxTries`).
     public func sweep(mode: MultiTargetSweep.Mode, variant: MultiTargetSweep.Variant,
                       search: SearchSettings) throws -> MultiTargetSweep {
         var search = search
-        search.maxTries = maxTries
+        if let maxTries { search.maxTries = maxTries }
         guard let strategy = try SearchStrategies.make("evolutionary", settings: search) as? EvolutionarySearch else {
             preconditionFailure("SearchStrategies.make(\"evolutionary\") makes an EvolutionarySearch")
         }
         var nsga2 = NSGA2Search(population: search.population, generations: search.generations,
                                 mutationRatio: search.mutationRatio, mutationProbability: search.mutationProbability)
-        nsga2.maxTries = maxTries
+        if let maxTries { nsga2.maxTries = maxTries }
         nsga2.initialization = nsga2Initialization
         nsga2.eliminateDuplicates = nsga2EliminateDuplicates
         var sweep = MultiTargetSweep(mode: mode, variant: variant, warmGenerations: warmGenerations, strategy: strategy, nsga2: nsga2)

@@ -21,13 +21,23 @@ let package = Package(
                        providers: [.apt(["libjson-c-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
-        .target(
-            name: "OFASearch",
-            dependencies: [
-                "CXGBoost", "COpenBLAS", "CJSONC", "CSQLite",
-                .product(name: "Yams", package: "Yams"),
-            ]
-        ),
+        // The layers, each depending only on those above it in this list (docs/architecture.md).
+        .target(name: "OFACore", dependencies: ["CJSONC"]),
+        .target(name: "OFAXGBoost", dependencies: ["OFACore", "CXGBoost"]),
+        .target(name: "OFAPredictors", dependencies: ["OFACore", "OFAXGBoost", "COpenBLAS", "CJSONC"]),
+        .target(name: "OFAEngine", dependencies: ["OFACore", "OFAPredictors", "COpenBLAS"]),
+        .target(name: "OFAEvaluators", dependencies: [
+            "OFACore", "OFAEngine", "CSQLite", .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "OFAStrategies", dependencies: ["OFACore"]),
+        .target(name: "OFAExperiments", dependencies: [
+            "OFACore", "OFAPredictors", "OFAEngine", "OFAEvaluators", "OFAStrategies",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // The umbrella: `import OFASearch` brings every layer's public API.
+        .target(name: "OFASearch", dependencies: [
+            "OFACore", "OFAXGBoost", "OFAPredictors", "OFAEngine", "OFAEvaluators", "OFAStrategies", "OFAExperiments",
+        ]),
         .executableTarget(
             name: "ofasearch",
             dependencies: [
@@ -41,7 +51,10 @@ let package = Package(
         ),
         .testTarget(
             name: "OFASearchTests",
-            dependencies: ["OFASearch", "COpenBLAS"]
+            dependencies: [
+                "OFASearch", "OFACore", "OFAXGBoost", "OFAPredictors", "OFAEngine", "OFAEvaluators", "OFAStrategies",
+                "OFAExperiments", "COpenBLAS",
+            ]
         ),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAExperiments
 
 @Suite struct ArchitectureTests {
     static let ks = [5, 7, 3, 3, 5, 5, 7, 7, 3, 3, 5, 7, 7, 7, 3, 5, 5, 5, 7, 3]

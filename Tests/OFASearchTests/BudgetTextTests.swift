@@ -1,5 +1,6 @@
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAExperiments
 
 /// Budgets are read one way by the command line (`--target 300M`) and by manifests (`300M`).
 @Suite struct BudgetTextTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAExperiments
 
 /// Bad input through the built executable: one error line, a non-zero exit, and no work wasted
 /// before a check that could have been made up front.

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAXGBoost
+@testable import OFAPredictors
+@testable import OFAExperiments
 
 /// The XGBoost models committed under predictors/ (retrained by `make predictors`).
 @Suite struct DefaultPredictorTests {

@@ -1,4 +1,6 @@
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAEngine
+@testable import OFAExperiments
 
 /// Plain nested-loop implementations of the engine's layers, written independently of
 /// EngineKernels (no SIMD, no BLAS, explicit zero padding), to check its outputs.

@@ -1,5 +1,7 @@
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAEngine
+@testable import OFAExperiments
 
 @Suite struct EngineTests {
     static func random(_ n: Int, seed: UInt64) -> [Float] {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAPredictors
+@testable import OFAExperiments
 
 @Suite struct MetricsTests {
     @Test func kendallTauBMatchesHandComputedValues() {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAEngine
+@testable import OFAEvaluators
+@testable import OFAStrategies
+@testable import OFAExperiments
 
 /// External evaluators against the toy worker in scripts/evaluators: the protocol, and every
 /// misbehaviour a user's script shows ending in one clear error or a recovered run.

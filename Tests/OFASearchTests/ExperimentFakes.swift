@@ -1,5 +1,7 @@
 import Foundation
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAStrategies
+@testable import OFAExperiments
 
 /// Deterministic stand-ins for predictors and the search engine, so runner tests exercise
 /// expansion, parallelism, resume and outputs without real data.

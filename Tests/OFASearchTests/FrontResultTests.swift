@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAStrategies
+@testable import OFAExperiments
 
 /// The front result (issue 16): one schema for `--front`, `--multi nsga2`, CSV and SVG; and the
 /// NSGA-II changes (stratified first population, no repeated evaluations, the cost floor).

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAXGBoost
+@testable import OFAPredictors
+@testable import OFAEngine
+@testable import OFAStrategies
+@testable import OFAExperiments
 
 /// Issue 11's reproductions of bad input: each ends in one error line naming the file, line and
 /// field, never a crash or a number that cannot be right.

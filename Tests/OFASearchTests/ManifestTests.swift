@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAExperiments
+import OFAStrategies
 
 @Suite("Experiment manifests")
 struct ManifestTests {
@@ -201,6 +203,34 @@ struct ManifestTests {
         let found = issues(yaml, provider: nil)
         #expect(found.map(\.line) == [8, 9, 10], "\(found)")
         #expect(found[0].message.contains("did you mean 'top-down'?"))
+    }
+
+    /// The CLI's sweep settings, read from `multi:`; absent, they leave the fingerprint as it
+    /// was before they existed (old output folders still resume).
+    @Test func multiTargetSweepSettingsMatchTheCLI() throws {
+        let base = """
+        name: multi
+        spaces: [compofa-mbv3-w1.0]
+        accuracy: acc.json
+        efficiency: macs
+        strategies: [evolutionary]
+        targets: [200M, 250M, 300M]
+        multi:
+          modes: [bottom-up, nsga2]
+        """
+        let plain = try load(base, provider: nil)
+        let spec = try #require(plain.parts[0].multi)
+        #expect(spec.settings == SweepSettings())
+        #expect(spec.resolvedJSON.rendered() == #"{"modes":["bottom-up","nsga2"],"variants":["improved"],"warm_generations":100}"#)
+        let set = try load(base + "\n  first_stall: 0\n  warm_stall: 30\n  warm_parent_ratio: 0.4\n  max_tries: 500", provider: nil)
+        let settings = try #require(set.parts[0].multi).settings
+        #expect(settings.firstStall == 0 && settings.warmStall == 30 && settings.warmParentRatio == 0.4 && settings.maxTries == 500)
+        #expect(set.fingerprint != plain.fingerprint)
+        let sweep = try settings.sweep(mode: .bottomUp, variant: .improved, search: SearchSettings())
+        #expect(sweep.firstStall == nil && sweep.warmStall == 30 && sweep.warmParentRatio == 0.4)
+        #expect(sweep.strategy.maxTries == 500 && sweep.nsga2.maxTries == 500)
+        let bad = issues(base + "\n  warm_parent_ratio: 1.5\n  first_stall: -1", provider: nil)
+        #expect(bad.count == 2, "\(bad)")
     }
 
     @Test func spacesMayCarryTheirOwnPredictors() throws {

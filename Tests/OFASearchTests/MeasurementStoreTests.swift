@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAPredictors
+@testable import OFAEvaluators
+@testable import OFAExperiments
 
 /// The measurement store (issue 13): keyed by evaluator identity, space and canonical
 /// architecture; the first measurement kept; shared by connections; an evaluator with a store
@@ -181,7 +184,7 @@ import Testing
         for name in ["first", "second"] {
             let catalog = PredictorCatalog()
             let manifest = try ManifestLoader(predictors: catalog, paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
-            var runner = ExperimentRunner(plan: RunPlan(manifest: manifest), predictors: catalog, backend: EngineBackend(), output: folder.path + "/" + name)
+            var runner = ExperimentRunner(plan: RunPlan(manifest: manifest), predictors: catalog, backend: SearchRunBackend(), output: folder.path + "/" + name)
             runner.jobs = 2
             let summary = try runner.run()
             #expect(summary.failures.isEmpty, "\(summary.failures)")

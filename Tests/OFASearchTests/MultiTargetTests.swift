@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAPredictors
+@testable import OFAStrategies
+@testable import OFAExperiments
 
 @Suite struct MultiTargetTests {
     static let resolutions = [160, 176, 192, 208, 224]

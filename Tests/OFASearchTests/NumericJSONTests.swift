@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAExperiments
 
 /// The numeric JSON reader behind the MLP loader: the same numbers as json-c (strtod), bit for
 /// bit, and the grammar refused with a position.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAEvaluators
+@testable import OFAExperiments
 
 /// The ONNX Runtime evaluator (scripts/evaluators/ort_evaluator.py, issue 13) in `.venv`, which
 /// `make venv` creates from PyPI: its graphs are the network ofasearch counts, and it answers

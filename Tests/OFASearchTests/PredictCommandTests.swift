@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAPredictors
+@testable import OFAExperiments
 
 /// `ofasearch predict` end to end: runs the built executable (next to the test bundle).
 @Suite struct PredictCommandTests {

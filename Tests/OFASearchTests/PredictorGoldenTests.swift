@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAPredictors
+@testable import OFAExperiments
 
 /// The OFA tutorial's numbers (`../shared/ofa-data/golden.json`) reproduced by the note10 table and
 /// the MLP, and the i7 table's sums for both widths.

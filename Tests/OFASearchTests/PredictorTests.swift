@@ -1,7 +1,9 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAPredictors
+@testable import OFAExperiments
 
 /// Encoding, MACs, parsing and error behaviour of the predictors (no golden numbers here).
 @Suite struct PredictorTests {

@@ -1,5 +1,5 @@
 import Testing
-@testable import OFASearch
+@testable import OFAPredictors
 
 /// `predictor eval`'s per-resolution MAE (issue 16).
 struct RegressionReportMAETests {

@@ -3,7 +3,8 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAExperiments
 
 @Suite("Reports")
 struct ReportTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAEngine
+@testable import OFAExperiments
 
 /// `ofasearch run` and `merge` through the built executable (issue 11): every refusal is one
 /// line on stderr with a non-zero status, nothing is written outside the output folder, and

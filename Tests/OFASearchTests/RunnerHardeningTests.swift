@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAEngine
+@testable import OFAExperiments
 
 /// The experiment runner and its output folder under hostile conditions (issue 11): output
 /// paths that are empty, the root, unwritable or full; manifest names that climb out of `out/`;

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAPredictors
+@testable import OFAStrategies
+@testable import OFAExperiments
 
 @Suite("Experiment runner")
 struct RunnerTests {
@@ -192,7 +195,7 @@ struct RunnerTests {
         let m = try ManifestLoader(predictors: provider, paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
         let p = RunPlan(manifest: m)
         for (name, jobs) in [("one", 1), ("three", 3)] {
-            var r = ExperimentRunner(plan: p, predictors: provider, backend: EngineBackend(), output: folder.path + "/" + name)
+            var r = ExperimentRunner(plan: p, predictors: provider, backend: SearchRunBackend(), output: folder.path + "/" + name)
             r.jobs = jobs
             let s = try r.run()
             #expect(s.failures.isEmpty, "\(s.failures)")
@@ -307,7 +310,7 @@ struct RunnerTests {
         let p = RunPlan(manifest: m)
         #expect(p.runs.count == 1 + 2 + 2 + 1)
         for (name, jobs) in [("one", 1), ("two", 2)] {
-            var r = ExperimentRunner(plan: p, predictors: provider, backend: EngineBackend(), output: folder.path + "/" + name)
+            var r = ExperimentRunner(plan: p, predictors: provider, backend: SearchRunBackend(), output: folder.path + "/" + name)
             r.jobs = jobs
             let s = try r.run()
             #expect(s.failures.isEmpty, "\(s.failures)")

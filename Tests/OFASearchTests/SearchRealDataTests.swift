@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAStrategies
+@testable import OFAExperiments
 
 /// Search with OFA's MLP and the note10 table (skipped without ../shared).
 @Suite(.enabled(if: TestData.available, TestData.skipReason))

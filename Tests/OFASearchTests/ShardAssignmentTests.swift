@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAExperiments
 
 /// `--shard I/N` and `--shard auto` (SLURM and Kubernetes environments), the cost estimate and the
 /// cost-balanced assignment, and merge's missing-run check (issue 15).

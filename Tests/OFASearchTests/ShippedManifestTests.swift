@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAPredictors
+@testable import OFAExperiments
 
 /// The manifests under experiments/ validate as shipped: the quickstart without ../shared, the
 /// others with it, and those needing it fail clearly when it is absent.

@@ -1,5 +1,6 @@
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAExperiments
 
 @Suite struct SpaceTests {
     @Test func compofaFixedCountsAndEnumerates() throws {

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import OFASearch
+@testable import OFACore
+@testable import OFAXGBoost
+@testable import OFAPredictors
+@testable import OFAExperiments
 
 private func temporaryDirectory(_ name: String) -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ofasearch-\(name)-\(getpid())").path

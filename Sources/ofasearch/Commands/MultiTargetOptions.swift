@@ -52,22 +52,30 @@ struct MultiTargetOptions: ParsableArguments {
     }
 }
 
+extension MultiTargetOptions {
+    /// The sweep settings these options give; `maxTries` is the search's --max-tries.
+    func settings(maxTries: Int) -> SweepSettings {
+        var s = SweepSettings()
+        s.warmGenerations = warmGenerations
+        s.firstStall = firstStall
+        s.warmStall = warmStall
+        s.warmParentRatio = warmParentRatio
+        s.maxTries = maxTries
+        s.nsga2Initialization = NSGA2Search.Initialization(rawValue: nsga2Init) ?? .stratified
+        s.nsga2EliminateDuplicates = nsga2Duplicates == "drop"
+        s.nsga2FloorAtSmallestTarget = nsga2Floor == "smallest-target"
+        return s
+    }
+}
+
 extension SearchCommand {
     /// Runs `--multi` and prints its output: the single search's fields plus the sweep's.
     func runMultiTarget(_ mode: String, problem: SearchProblem, strategy: any SearchStrategy, budgets: [Double]) throws {
         guard let mode = MultiTargetSweep.Mode(rawValue: mode), let variant = MultiTargetSweep.Variant(rawValue: multiTarget.variant) else { return }
-        guard let ea = strategy as? EvolutionarySearch else {
+        guard strategy is EvolutionarySearch else {
             throw ValidationError("--multi needs --strategy evolutionary (got \(strategy.name))")
         }
-        var nsga2 = NSGA2Search(population: population, generations: generations, mutationRatio: mutationRatio, mutationProbability: mutateProb)
-        nsga2.maxTries = maxTries
-        nsga2.initialization = NSGA2Search.Initialization(rawValue: multiTarget.nsga2Init) ?? .stratified
-        nsga2.eliminateDuplicates = multiTarget.nsga2Duplicates == "drop"
-        var sweep = MultiTargetSweep(mode: mode, variant: variant, warmGenerations: multiTarget.warmGenerations, strategy: ea, nsga2: nsga2)
-        sweep.nsga2FloorAtSmallestTarget = multiTarget.nsga2Floor == "smallest-target"
-        if let s = multiTarget.firstStall { sweep.firstStall = s == 0 ? nil : s }
-        if let s = multiTarget.warmStall { sweep.warmStall = s == 0 ? nil : s }
-        if let r = multiTarget.warmParentRatio { sweep.warmParentRatio = r }
+        var sweep = try multiTarget.settings(maxTries: maxTries).sweep(mode: mode, variant: variant, search: searchSettings)
         if isatty(2) != 0 {
             sweep.progress = { done, total, r in
                 FileHandle.standardError.write(Data("[\(done)/\(total)] target \(SearchError.format(r.budget)): accuracy \(r.best.accuracy) in \(String(format: "%.3f", r.seconds)) s\n".utf8))
@@ -82,7 +90,7 @@ extension SearchCommand {
             guard case let .object(sweepFields) = out.json(history: history, front: front, reference: reference) else { return }
             var fields: [(String, JSONValue)] = [
                 ("space", .string(problem.space.description)),
-                ("strategy", .string(mode == .nsga2 ? "nsga2" : ea.name)),
+                ("strategy", .string(mode == .nsga2 ? "nsga2" : strategy.name)),
                 ("accuracy_predictor", .string(problem.accuracyPredictor.name)),
                 ("efficiency_predictor", .string(problem.efficiencyPredictor.name)),
                 ("metric", .string(metric.rawValue)),

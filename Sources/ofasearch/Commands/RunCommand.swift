@@ -67,7 +67,7 @@ struct RunCommand: ParsableCommand {
         }
         // The manifest's name is made file-name safe, so the default folder stays inside out/.
         let folder = out ?? "out/" + SafeName.slug(loaded.name)
-        var runner = ExperimentRunner(plan: plan, predictors: catalog, backend: EngineBackend(), output: folder)
+        var runner = ExperimentRunner(plan: plan, predictors: catalog, backend: SearchRunBackend(), output: folder)
         if let jobs { runner.jobs = jobs }
         runner.resume = resume
         runner.fresh = fresh

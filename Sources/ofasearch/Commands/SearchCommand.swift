@@ -200,15 +200,20 @@ struct SearchCommand: ParsableCommand {
         }
     }
 
-    private func execute() throws {
-        let space = try self.space.resolve()
+    /// The strategy settings these options give (also those of a `--multi` sweep's strategies).
+    var searchSettings: SearchSettings {
         var settings = SearchSettings(population: population, generations: generations, parentRatio: parentRatio,
                                       mutationRatio: mutationRatio, mutationProbability: mutateProb, samples: samples,
                                       maxTries: maxTries)
         settings.enumerationLimit = 5_000_000
         settings.evaluations = budget
         settings.surrogate = SurrogateSettings(initial: initial, batch: batch, innerGenerations: innerGenerations, innerStarts: innerStarts)
-        var strategy = try SearchStrategies.make(self.strategy, settings: settings)
+        return settings
+    }
+
+    private func execute() throws {
+        let space = try self.space.resolve()
+        var strategy = try SearchStrategies.make(self.strategy, settings: searchSettings)
         let accuracy = try PredictorLoader.accuracy(path: self.accuracy, space: space)
         let efficiency = try latency.map { try PredictorLoader.latency(path: $0, space: space) } ?? PredictorLoader.macs(space: space)
         let budgets = try self.budgets()

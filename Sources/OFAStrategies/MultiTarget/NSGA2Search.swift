@@ -1,0 +1,240 @@
+import OFACore
+
+/// A multi-objective evolutionary search (NSGA-II: Deb et al. 2002) for the whole accuracy–cost
+/// trade-off in one run: every architecture of its population fits the problem's budget (the
+/// largest target), and its result's ``SearchResult/front`` is the Pareto front of everything it
+/// evaluated, from which each smaller target takes its most accurate member.
+///
+/// Each generation: parents by binary tournament on (front rank, crowding distance); half the
+/// children by the space's mutation, half by its crossover (as ``EvolutionarySearch``, so CompOFA
+/// keeps its coupling); parents and children merged, and the next population filled front by
+/// front, the last front cut by crowding distance.
+///
+/// Since issue 16 (the defaults; each can be turned off to get the earlier search back):
+/// - ``initialization`` `.stratified`: the first population is the space's cheapest architecture,
+///   half of the other P − 1 members spread evenly over the costs from ``costFloor`` (else the
+///   cheapest cost) to the budget (``CostStratifiedSampling``), the other half random samples that
+///   fit (``stratifiedShare``), instead of P − 1 random samples, which crowd the middle of the range;
+/// - ``eliminateDuplicates``: a child already evaluated in this run is bred again (new parents,
+///   up to ``noveltyTries`` times, then a random sample), so every evaluation is a new
+///   architecture (pymoo's `eliminate_duplicates`, against the whole run);
+/// - ``costFloor``: costs below it rank as equal to it (the smallest target: a point cheaper
+///   than every target answers no more than the most accurate such point), so the population is
+///   not spent below the window the targets span.
+///
+/// ```swift
+/// var nsga2 = NSGA2Search(population: 50, generations: 99)   // 5,000 evaluations
+/// nsga2.costFloor = 15
+/// let out = try nsga2.search(problem.with(budget: 60), seed: 1)
+/// ParetoFront(out.front).best(within: 20)   // the answer for a 20 ms target
+/// ```
+public struct NSGA2Search: SearchStrategy {
+    /// How the first population is drawn.
+    public enum Initialization: String, Sendable, CaseIterable {
+        /// The cheapest architecture and P − 1 random samples that fit (before issue 16).
+        case random
+        /// The cheapest architecture and P − 1 members spread over the cost window.
+        case stratified
+    }
+
+    public var name: String { "nsga2" }
+    public var population: Int
+    public var termination: Termination
+    /// Share of the children made by mutation; the rest by crossover.
+    public var mutationRatio: Double
+    public var sampling: any Sampling = SpaceSampling()
+    public var mutation: any Mutation
+    public var crossover: any Crossover = SpaceCrossover()
+    /// Draws per child before an over-budget one is repaired.
+    public var maxTries = 1000
+    public var initialization = Initialization.stratified
+    /// `.stratified`: the share of the P − 1 members spread over the cost window; the others
+    /// are random samples that fit, as `.random` draws them. Half and half: spread members alone
+    /// (share 1) lost 0.1–0.3 points at the 15–20 ms targets at 1,000 evaluations (note10, 10
+    /// seeds), random ones alone the 45–60 ms end (docs/front.md).
+    public var stratifiedShare = 0.5
+    /// Breed again a child that this run has already evaluated.
+    public var eliminateDuplicates = true
+    /// Breeding attempts for a new child before a random sample is taken instead.
+    public var noveltyTries = 100
+    /// Costs below this rank as equal to it (nil: none); the smallest target of a sweep.
+    public var costFloor: Double?
+    /// With a cost floor: the most accurate members at or below it kept in every population.
+    public var floorReserve = 3
+
+    public init(population: Int = 100, generations: Int = 500, mutationRatio: Double = 0.5, mutationProbability: Double = 0.1) {
+        self.population = population
+        self.termination = .generations(generations)
+        self.mutationRatio = mutationRatio
+        self.mutation = SpaceMutation(probability: mutationProbability)
+    }
+
+    public func validate() throws {
+        try SearchSettings.check("NSGA-II population", population, 2...SearchSettings.maxPopulation)
+        guard (0...1).contains(stratifiedShare) else { throw SearchError.invalidSetting("stratified share must be in [0, 1], got \(stratifiedShare)") }
+        guard (0...1).contains(mutationRatio) else { throw SearchError.invalidSetting("mutation ratio must be in [0, 1], got \(mutationRatio)") }
+        if let g = termination.generations { try SearchSettings.check("generations", g, 0...SearchSettings.maxGenerations) }
+        guard noveltyTries >= 1 else { throw SearchError.invalidSetting("novelty tries must be at least 1, got \(noveltyTries)") }
+        if let costFloor, !costFloor.isFinite { throw SearchError.invalidSetting("cost floor must be finite, got \(costFloor)") }
+        guard maxTries >= 1 else { throw SearchError.invalidSetting("max tries must be at least 1, got \(maxTries)") }
+    }
+
+    /// A ranked population: each member's front and crowding distance.
+    struct Ranked {
+        var members: [Candidate]
+        var rank: [Int]
+        var crowding: [Double]
+
+        /// NSGA-II's survivor selection: the best `count` of `pool` by front, then crowding;
+        /// costs below `floor` count as `floor`, and the `reserve` most accurate members at or
+        /// below it survive whatever their front (they tie on cost, so all but the best of them
+        /// are dominated, and the smallest target's answer would keep a single parent line).
+        init(selecting count: Int, from pool: [Candidate], floor: Double = -.infinity, reserve: Int = 0) {
+            let points = pool.map { (cost: max($0.efficiency, floor), accuracy: $0.accuracy) }
+            let fronts = NonDominatedSorting.fronts(points)
+            var reserved = Set<Int>()
+            if reserve > 0, floor.isFinite {
+                let below = pool.indices.filter { pool[$0].efficiency <= floor }
+                    .sorted { pool[$0].accuracy != pool[$1].accuracy ? pool[$0].accuracy > pool[$1].accuracy : $0 < $1 }
+                reserved = Set(below.prefix(min(reserve, count)))
+            }
+            var members: [Candidate] = [], rank: [Int] = [], crowding: [Double] = []
+            let open = count - reserved.count
+            var taken = 0, reservedLeft = reserved.count
+            for (r, front) in fronts.enumerated() {
+                if taken >= open && reservedLeft == 0 { break }
+                let d = NonDominatedSorting.crowding(points, front: front)
+                var order = front.indices.filter { !reserved.contains(front[$0]) }
+                if taken + order.count > open {
+                    order.sort { d[$0] != d[$1] ? d[$0] > d[$1] : $0 < $1 }
+                    order = Array(order.prefix(open - taken))
+                }
+                taken += order.count
+                for i in order { members.append(pool[front[i]]); rank.append(r); crowding.append(d[i]) }
+                // Reserved members follow their front's chosen ones, with their rank and crowding.
+                for i in front.indices where reserved.contains(front[i]) {
+                    members.append(pool[front[i]]); rank.append(r); crowding.append(d[i])
+                    reservedLeft -= 1
+                }
+            }
+            self.members = members
+            self.rank = rank
+            self.crowding = crowding
+        }
+
+        /// Binary tournament: the lower front wins, then the larger crowding distance.
+        func tournament(using rng: inout SeededGenerator) -> Architecture {
+            let a = Int.random(in: 0..<members.count, using: &rng), b = Int.random(in: 0..<members.count, using: &rng)
+            if rank[a] != rank[b] { return members[rank[a] < rank[b] ? a : b].arch }
+            return members[crowding[b] > crowding[a] ? b : a].arch
+        }
+    }
+
+    public func search(_ problem: SearchProblem, seed: UInt64) throws -> SearchResult {
+        try validate()
+        let start = ContinuousClock.now
+        let range = try problem.checkFeasible()
+        let evaluator = problem.evaluator
+        let base = evaluator.beginRun()
+        let space = problem.space
+        var rng = SeededGenerator(seed: seed)
+        var sampler = RejectionSampler(problem: problem, range: range, maxTries: maxTries)
+
+        let floor = costFloor ?? -.infinity
+        var seen = DuplicateElimination()
+        var archs = [range.cheapest], costs = [range.minimum]
+        switch initialization {
+        case .random:
+            while archs.count < population {
+                let s = try sampler.draw(using: &rng) { sampling.sample(in: space, using: &$0) }
+                archs.append(s.arch); costs.append(s.cost)
+            }
+        case .stratified:
+            let low = min(max(costFloor ?? range.minimum, range.minimum), problem.budget)
+            let spread = Int((stratifiedShare * Double(population - 1)).rounded(.toNearestOrEven))
+            while archs.count < population - spread {
+                let s = try sampler.draw(using: &rng) { sampling.sample(in: space, using: &$0) }
+                archs.append(s.arch); costs.append(s.cost)
+            }
+            for s in try CostStratifiedSampling(sampling: sampling).population(
+                count: spread, low: low, high: problem.budget, in: space, using: &rng,
+                cost: { try evaluator.uncachedEfficiency(of: $0) }) {
+                // A member that could not shrink to its aim (a non-monotone cost) is fitted.
+                let fit = s.cost <= problem.budget ? s : try sampler.fit(s.arch, using: &rng)
+                archs.append(fit.arch); costs.append(fit.cost)
+            }
+        }
+        for i in archs.indices where !seen.insert(archs[i]) && eliminateDuplicates {
+            // A repeat in the first population (a spread member shrunk to the cheapest subnet,
+            // say) is replaced by a random sample not seen yet.
+            for _ in 0..<noveltyTries {
+                let s = try sampler.draw(using: &rng) { sampling.sample(in: space, using: &$0) }
+                archs[i] = s.arch; costs[i] = s.cost
+                if seen.insert(s.arch) { break }
+            }
+        }
+        var tracker = ProgressTracker()
+        var pool = try tracker.evaluate(archs, costs, evaluator: evaluator)
+        var ranked = Ranked(selecting: population, from: Self.distinct(pool), floor: floor, reserve: floorReserve)
+        tracker.record(generation: 0, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests)
+
+        let mutants = Int((mutationRatio * Double(population)).rounded(.toNearestOrEven))
+        var generation = 0
+        while !termination.isDone(generations: generation, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests,
+                                  seconds: secondsSince(start)) {
+            if eliminateDuplicates {
+                try breedNew(mutants: mutants, ranked: ranked, sampler: &sampler, seen: &seen, in: space, using: &rng,
+                             into: &archs, costs: &costs)
+            } else {
+                try sampler.breed(population: population, mutants: mutants, mutation: mutation, crossover: crossover,
+                                  in: space, using: &rng, parent: { ranked.tournament(using: &$0) },
+                                  into: &archs, costs: &costs)
+            }
+            let children = try tracker.evaluate(archs, costs, evaluator: evaluator)
+            pool = Self.distinct(ranked.members + children)
+            ranked = Ranked(selecting: population, from: pool, floor: floor, reserve: floorReserve)
+            generation += 1
+            tracker.record(generation: generation, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests)
+        }
+
+        return SearchResult(
+            strategy: name, space: space.description, metric: problem.metric, budget: problem.budget, seed: seed,
+            best: tracker.best!, counts: evaluator.counts.since(base), generations: generation,
+            rejected: sampler.rejected, repaired: sampler.repaired, seconds: secondsSince(start),
+            history: tracker.history, front: tracker.front.members, population: ranked.members, sweep: nil)
+    }
+
+    /// One generation's children, none of them evaluated before in this run (`seen`): each is
+    /// bred from fresh tournament winners until it is new (at most ``noveltyTries`` times), else
+    /// it is a random sample that fits.
+    private func breedNew(mutants: Int, ranked: Ranked, sampler: inout RejectionSampler, seen: inout DuplicateElimination,
+                          in space: any SearchSpace, using rng: inout SeededGenerator,
+                          into archs: inout [Architecture], costs: inout [Double]) throws {
+        archs.removeAll(keepingCapacity: true)
+        costs.removeAll(keepingCapacity: true)
+        for k in 0..<population {
+            var child: (arch: Architecture, cost: Double)?
+            for _ in 0..<noveltyTries {
+                let c: (arch: Architecture, cost: Double)
+                if k < mutants {
+                    let p = ranked.tournament(using: &rng)
+                    c = try sampler.draw(using: &rng) { mutation.mutate(p, in: space, using: &$0) }
+                } else {
+                    let a = ranked.tournament(using: &rng), b = ranked.tournament(using: &rng)
+                    c = try sampler.draw(using: &rng) { crossover.cross(a, b, in: space, using: &$0) }
+                }
+                if !seen.contains(c.arch) { child = c; break }
+            }
+            let c = try child ?? sampler.draw(remember: false, using: &rng) { sampling.sample(in: space, using: &$0) }
+            seen.insert(c.arch)
+            archs.append(c.arch); costs.append(c.cost)
+        }
+    }
+
+    /// `candidates` without repeated architectures (first occurrence kept): copies would crowd
+    /// the fronts with zero-distance twins.
+    static func distinct(_ candidates: [Candidate]) -> [Candidate] {
+        var seen = Set<Architecture>()
+        return candidates.filter { seen.insert($0.arch).inserted }
+    }
+}

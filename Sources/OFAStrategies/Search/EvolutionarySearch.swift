@@ -1,0 +1,151 @@
+import OFACore
+
+/// OFA's evolutionary search (`EvolutionFinder.run_evolution_search`), with its defaults:
+/// a population of 100 feasible random subnets; then, each generation, the top 25% become
+/// parents and the next population is the parents plus 100 children, half by mutation of one
+/// random parent (each choice resampled with probability 0.1) and half by uniform crossover of
+/// two; 500 generations. Every child is redrawn until it fits the budget (bounded here, then
+/// repaired). Accuracy is predicted for each generation in one batch and memoized.
+///
+/// Differences from OFA's code, none of which changes its semantics: the children of the last
+/// generation are judged too (OFA records its best before breeding, so they are never
+/// considered); the rejection loop is bounded; skipped blocks carry no hidden values (a unit
+/// that grows gets fresh random blocks).
+///
+/// Warm starts: ``search(_:seed:initialPopulation:)`` starts from given architectures (those
+/// over budget are repaired; a short list is filled with random feasible samples), and the
+/// result's ``SearchResult/population`` is the final population.
+///
+/// ```swift
+/// var ea = EvolutionarySearch()                      // P = 100, N = 500
+/// let first = try ea.search(problem, seed: 3)
+/// ea.termination = .generations(100)
+/// let next = try ea.search(problem.with(budget: 30), seed: 3,
+///                          initialPopulation: first.population.map(\.arch))
+/// ```
+public struct EvolutionarySearch: SearchStrategy {
+    public var name: String { "evolutionary" }
+    public var population: Int
+    public var termination: Termination
+    /// Share of the population kept as parents (rounded half to even, as Python's `round`).
+    public var parentRatio: Double
+    /// Share of the children made by mutation; the rest by crossover.
+    public var mutationRatio: Double
+    public var sampling: any Sampling = SpaceSampling()
+    public var mutation: any Mutation
+    public var crossover: any Crossover = SpaceCrossover()
+    public var selection: any Selection = TopKSelection()
+    /// Draws per child before an over-budget one is repaired.
+    public var maxTries = 100_000
+    public var repair = ShrinkRepair()
+
+    public init(population: Int = 100, generations: Int = 500, parentRatio: Double = 0.25,
+                mutationRatio: Double = 0.5, mutationProbability: Double = 0.1) {
+        self.population = population
+        self.termination = .generations(generations)
+        self.parentRatio = parentRatio
+        self.mutationRatio = mutationRatio
+        self.mutation = SpaceMutation(probability: mutationProbability)
+    }
+
+    public var parentCount: Int { max(1, Int((parentRatio * Double(population)).rounded(.toNearestOrEven))) }
+    public var mutationCount: Int { Int((mutationRatio * Double(population)).rounded(.toNearestOrEven)) }
+
+    public func validate() throws {
+        // The upper bound is far beyond any useful setting; larger ones run for hours and exhaust
+        // memory (and Int(ratio × population) traps near Int.max).
+        try SearchSettings.check("population", population, 1...SearchSettings.maxPopulation)
+        guard parentRatio > 0, parentRatio <= 1 else { throw SearchError.invalidSetting("parent ratio must be in (0, 1], got \(parentRatio)") }
+        guard (0...1).contains(mutationRatio) else { throw SearchError.invalidSetting("mutation ratio must be in [0, 1], got \(mutationRatio)") }
+        if let g = termination.generations { try SearchSettings.check("generations", g, 0...SearchSettings.maxGenerations) }
+        if let s = termination.stall { try SearchSettings.check("stall generations", s, 1...SearchSettings.maxGenerations) }
+        guard maxTries >= 1 else { throw SearchError.invalidSetting("max tries must be at least 1, got \(maxTries)") }
+        if let m = mutation as? SpaceMutation, !(0...1).contains(m.probability) {
+            throw SearchError.invalidSetting("mutation probability must be in [0, 1], got \(m.probability)")
+        }
+    }
+
+    public func search(_ problem: SearchProblem, seed: UInt64) throws -> SearchResult {
+        try search(problem, seed: seed, initialPopulation: nil)
+    }
+
+    public func search(_ problem: SearchProblem, seed: UInt64, initialPopulation: [Architecture]?) throws -> SearchResult {
+        try validate()
+        let start = ContinuousClock.now
+        let range = try problem.checkFeasible()
+        let evaluator = problem.evaluator
+        let base = evaluator.beginRun()
+        let space = problem.space
+        var rng = SeededGenerator(seed: seed)
+        var sampler = RejectionSampler(problem: problem, range: range, maxTries: maxTries, repair: repair)
+
+        var archs: [Architecture] = []
+        var costs: [Double] = []
+        for arch in initialPopulation ?? [] {
+            let fit = try sampler.fit(arch, using: &rng)
+            archs.append(fit.arch); costs.append(fit.cost)
+        }
+        while archs.count < population {
+            let s = try sampler.draw(remember: false, using: &rng) { sampling.sample(in: space, using: &$0) }
+            archs.append(s.arch); costs.append(s.cost)
+        }
+
+        var tracker = ProgressTracker()
+        var members = try tracker.evaluate(archs, costs, evaluator: evaluator)
+        tracker.record(generation: 0, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests)
+
+        let parents = parentCount, mutants = mutationCount
+        var generation = 0
+        while !termination.isDone(generations: generation, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests,
+                                  seconds: secondsSince(start), stalled: generation - tracker.improvedAt) {
+            let chosen = selection.select(members, count: parents)
+            try sampler.breed(population: population, mutants: mutants, mutation: mutation, crossover: crossover,
+                              in: space, using: &rng, parent: { chosen[Int.random(in: 0..<chosen.count, using: &$0)].arch },
+                              into: &archs, costs: &costs)
+            let children = try tracker.evaluate(archs, costs, evaluator: evaluator)
+            members = chosen + children
+            generation += 1
+            tracker.record(generation: generation, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests)
+        }
+
+        return SearchResult(
+            strategy: name, space: space.description, metric: problem.metric, budget: problem.budget, seed: seed,
+            best: tracker.best!, counts: evaluator.counts.since(base), generations: generation,
+            rejected: sampler.rejected, repaired: sampler.repaired, seconds: secondsSince(start),
+            history: tracker.history, front: tracker.front.members, population: members, sweep: nil)
+    }
+}
+
+/// Best-so-far, its history and the Pareto front of everything evaluated.
+struct ProgressTracker {
+    private(set) var best: Candidate?
+    private(set) var history: [SearchResult.BestSoFar] = []
+    private(set) var front = ParetoFront()
+    /// The last generation recorded whose best was better than the one before.
+    private(set) var improvedAt = 0
+
+    @inline(__always)
+    mutating func observe(_ c: Candidate) {
+        if best == nil || c.accuracy > best!.accuracy { best = c }
+        front.insert(c)
+    }
+
+    /// Predicts the accuracy of a batch (memoized, batched by the evaluator) and observes each result.
+    mutating func evaluate(_ archs: [Architecture], _ costs: [Double], evaluator: Evaluator) throws -> [Candidate] {
+        let accs = try evaluator.accuracies(of: archs)
+        var out: [Candidate] = []
+        out.reserveCapacity(archs.count)
+        for i in archs.indices {
+            let c = Candidate(arch: archs[i], accuracy: accs[i], efficiency: costs[i])
+            observe(c)
+            out.append(c)
+        }
+        return out
+    }
+
+    mutating func record(generation: Int, evaluations: Int) {
+        guard let best else { return }
+        if let last = history.last, best.accuracy > last.accuracy { improvedAt = generation }
+        history.append(.init(generation: generation, evaluations: evaluations, accuracy: best.accuracy, efficiency: best.efficiency))
+    }
+}

@@ -1,0 +1,62 @@
+import OFACore
+
+/// Random search: `samples` feasible random architectures (each drawn until it fits, bounded,
+/// then repaired), predicted in batches; the most accurate is kept (the first drawn among equals).
+///
+/// ```swift
+/// let result = try RandomSearch(samples: 10_000).search(problem, seed: 1)
+/// ```
+public struct RandomSearch: SearchStrategy {
+    public var name: String { "random" }
+    public var samples: Int
+    /// Architectures per accuracy batch (one history entry each).
+    public var batchSize: Int
+    public var sampling: any Sampling
+    public var maxTries: Int
+    public var repair = ShrinkRepair()
+
+    public init(samples: Int = 50_100, batchSize: Int = 100, sampling: any Sampling = SpaceSampling(), maxTries: Int = 100_000) {
+        self.samples = samples
+        self.batchSize = batchSize
+        self.sampling = sampling
+        self.maxTries = maxTries
+    }
+
+    public func validate() throws {
+        try SearchSettings.check("samples", samples, 1...SearchSettings.maxSamples)
+        guard batchSize >= 1 else { throw SearchError.invalidSetting("batch size must be at least 1, got \(batchSize)") }
+        guard maxTries >= 1 else { throw SearchError.invalidSetting("max tries must be at least 1, got \(maxTries)") }
+    }
+
+    public func search(_ problem: SearchProblem, seed: UInt64) throws -> SearchResult {
+        try validate()
+        let start = ContinuousClock.now
+        let range = try problem.checkFeasible()
+        let evaluator = problem.evaluator
+        let base = evaluator.beginRun()
+        let space = problem.space
+        var rng = SeededGenerator(seed: seed)
+        var sampler = RejectionSampler(problem: problem, range: range, maxTries: maxTries, repair: repair)
+        var tracker = ProgressTracker()
+        var archs: [Architecture] = [], costs: [Double] = []
+        var done = 0, batch = 0
+        while done < samples {
+            archs.removeAll(keepingCapacity: true)
+            costs.removeAll(keepingCapacity: true)
+            for _ in 0..<min(batchSize, samples - done) {
+                let s = try sampler.draw(remember: false, using: &rng) { sampling.sample(in: space, using: &$0) }
+                archs.append(s.arch); costs.append(s.cost)
+            }
+            let accs = try evaluator.accuracies(of: archs)
+            for i in archs.indices { tracker.observe(Candidate(arch: archs[i], accuracy: accs[i], efficiency: costs[i])) }
+            done += archs.count
+            tracker.record(generation: batch, evaluations: done)
+            batch += 1
+        }
+        return SearchResult(
+            strategy: name, space: space.description, metric: problem.metric, budget: problem.budget, seed: seed,
+            best: tracker.best!, counts: evaluator.counts.since(base), generations: batch,
+            rejected: sampler.rejected, repaired: sampler.repaired, seconds: secondsSince(start),
+            history: tracker.history, front: tracker.front.members, population: [], sweep: nil)
+    }
+}

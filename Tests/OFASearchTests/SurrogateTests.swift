@@ -137,6 +137,11 @@ struct SurrogateTests {
         // Fewer evaluations than targets cannot answer every target.
         #expect(throws: SearchError.self) { try SurrogateSearch(evaluations: 2).search(problem(), budgets: [12, 16, 20], seed: 0) }
         #expect(throws: SearchError.self) { try SearchStrategies.make("surrogate") }
+        // Every fitted point costs a row of the factor: warm start and budget together are bounded.
+        var big = SurrogateSearch(evaluations: 10)
+        big.warmStart = Array(repeating: Candidate(arch: space.smallest(resolution: 160), accuracy: 0.7, efficiency: 1),
+                              count: SurrogateSearch.maxFitted)
+        #expect(throws: SearchError.self) { try big.validate() }
         // An infeasible target is refused before any evaluation.
         let truth = FakeAccuracy()
         let p = SearchProblem(space: space, accuracy: truth, efficiency: FakeCost(), budget: 16)
@@ -194,6 +199,12 @@ struct SurrogateTests {
             Issue.record("accepted budget 0")
         } catch {
             #expect(error.issues.contains { $0.description.contains("strategies.sur.budget") })
+        }
+        do {
+            _ = try manifest("{kind: surrogate, budget: 1}")
+            Issue.record("accepted fewer evaluations than targets")
+        } catch {
+            #expect(error.issues.contains { $0.description.contains("budget 1 is fewer truth evaluations than the part's 2 targets") })
         }
         do {
             _ = try manifest("{kind: surrogate, population: 10}")

@@ -241,6 +241,12 @@ public struct ManifestLoader: Sendable {
         }
 
         let targets = required("targets").flatMap { n in reader.list(n, "targets") { reader.budget($0, $1) } } ?? []
+        // Surrogate search shares its budget among the part's targets: each needs one evaluation at least.
+        if let n = node("targets") {
+            for s in strategies where s.kind == .surrogate && s.budget < targets.count {
+                reader.issue(n, "strategies.\(s.label): budget \(s.budget) is fewer truth evaluations than the part's \(targets.count) targets")
+            }
+        }
         let seeds = node("seeds").map { reader.seeds($0, "seeds") ?? [] } ?? [0]
         let repeats = node("repeats").flatMap { reader.int($0, "repeats", atLeast: 1, atMost: StrategySpec.Bounds.repeats) } ?? 1
         let multi = node("multi").flatMap { readMulti($0, targetCount: targets.count, strategies: strategies, reader: reader) }

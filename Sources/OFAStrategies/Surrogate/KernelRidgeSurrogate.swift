@@ -145,9 +145,9 @@ public struct KernelRidgeSurrogate: Sendable {
                 for j in 0..<arch.depth(unit: u) {
                     let b = u * Architecture.maxDepth + j
                     active += 1
-                    for bit in [kernelBit[b * 16 + arch.kernelSize(block: b) & 15], expandBit[b * 16 + arch.expandRatio(block: b) & 15]] where bit >= 0 {
-                        bits[Int(bit) >> 6] |= 1 << UInt64(bit & 63)
-                    }
+                    let k = kernelBit[b * 16 + arch.kernelSize(block: b) & 15], e = expandBit[b * 16 + arch.expandRatio(block: b) & 15]
+                    if k >= 0 { bits[Int(k) >> 6] |= 1 << UInt64(k & 63) }
+                    if e >= 0 { bits[Int(e) >> 6] |= 1 << UInt64(e & 63) }
                 }
             }
             return Point(bits: bits, resolution: arch.resolution, slots: 2 * active + 1)

@@ -119,20 +119,8 @@ struct SurrogateLoop {
                 repaired += r.repaired
                 pools.append((r.population + r.front).filter { $0.efficiency <= t }.sorted { $0.accuracy > $1.accuracy })
             }
-            // Round robin over the starts' pools, best first in each.
-            var next = [Int](repeating: 0, count: pools.count)
-            var added = 0
-            while added < share, pools.indices.contains(where: { next[$0] < pools[$0].count }) {
-                for k in pools.indices where added < share {
-                    while next[k] < pools[k].count {
-                        let c = pools[k][next[k]]
-                        next[k] += 1
-                        guard !knownSet.contains(c.arch), taken.insert(c.arch).inserted else { continue }
-                        out.append((c.arch, c.efficiency))
-                        added += 1
-                        break
-                    }
-                }
+            for c in Self.roundRobin(pools, count: share, where: { !knownSet.contains($0.arch) && taken.insert($0.arch).inserted }) {
+                out.append((c.arch, c.efficiency))
             }
         }
         return out
@@ -160,6 +148,25 @@ struct SurrogateLoop {
                                       tau: tau.isFinite ? tau : nil, rmse: Metrics.rmse(predictions, truth),
                                       best: best.map { $0?.accuracy }))
         }
+    }
+
+    /// Up to `count` candidates that pass `accept`, taken from the pools in turn: each turn takes
+    /// the next accepted candidate of one pool (best first), so every start contributes.
+    private static func roundRobin(_ pools: [[Candidate]], count: Int, where accept: (Candidate) -> Bool) -> [Candidate] {
+        var out: [Candidate] = []
+        var next = [Int](repeating: 0, count: pools.count)
+        var open = pools.indices.filter { !pools[$0].isEmpty }
+        while out.count < count, !open.isEmpty {
+            for k in open where out.count < count {
+                while next[k] < pools[k].count {
+                    let c = pools[k][next[k]]
+                    next[k] += 1
+                    if accept(c) { out.append(c); break }
+                }
+            }
+            open.removeAll { next[$0] >= pools[$0].count }
+        }
+        return out
     }
 
     /// A seed of its own for each inner search.

@@ -49,6 +49,9 @@ public struct SurrogateSearch: SearchStrategy {
 
     /// The most truth evaluations a run accepts: the surrogate keeps a factor of n²/2 doubles.
     public static let maxEvaluations = 10_000
+    /// The most points the surrogate fits (warm start and evaluations together): its factor
+    /// holds n²/2 doubles, 576 MB at this bound.
+    public static let maxFitted = 12_000
     /// The most inner searches per target and round.
     public static let maxStarts = 16
 
@@ -78,6 +81,9 @@ public struct SurrogateSearch: SearchStrategy {
         try SearchSettings.check("inner starts", innerStarts, 1...Self.maxStarts)
         guard gamma.isFinite, gamma > 0 else { throw SearchError.invalidSetting("gamma must be a positive number, got \(gamma)") }
         guard ridge.isFinite, ridge > 0 else { throw SearchError.invalidSetting("ridge must be a positive number, got \(ridge)") }
+        guard warmStart.count + evaluations <= Self.maxFitted else {
+            throw SearchError.invalidSetting("warm start (\(warmStart.count) measurements) and evaluations (\(evaluations)) together must be at most \(Self.maxFitted): the surrogate fits every one")
+        }
         guard maxTries >= 1 else { throw SearchError.invalidSetting("max tries must be at least 1, got \(maxTries)") }
     }
 

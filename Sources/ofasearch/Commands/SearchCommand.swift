@@ -183,6 +183,17 @@ struct SearchCommand: ParsableCommand {
         }
     }
 
+    /// A result's cost for the text output; a search that answered the budgets together (its
+    /// counts are on the first result) says what it spent for all of them.
+    static func costText(_ r: SearchResult, first: SearchResult) -> String {
+        if let sweep = r.sweep {
+            return String(format: "evaluations %d (unique %d) for all %d targets  %.3f s", sweep.evaluations,
+                          first.counts.uniqueArchitectures, sweep.budgets, sweep.seconds)
+        }
+        return String(format: "evaluations %d (unique %d, cache hits %.1f%%)  %.3f s", r.evaluations, r.counts.uniqueArchitectures,
+                      r.counts.cacheHitRate * 100, r.seconds)
+    }
+
     /// One line about the front result for the text output.
     static func frontLine(_ f: FrontResult) -> String {
         String(format: "front: %d points, hypervolume %.4f (%@ × accuracy above %.2f, %@)", f.points.count, f.hypervolume,
@@ -281,9 +292,8 @@ struct SearchCommand: ParsableCommand {
             let unit = efficiency.metric.unit
             print("\(strategy.name) search in \(space) (\(accuracy.name), \(efficiency.name)), seed \(seed)")
             for r in results {
-                print(String(format: "target %@ %@: accuracy %.5f at %.4f %@  evaluations %d (unique %d, cache hits %.1f%%)  %.3f s",
-                             SearchError.format(r.budget), unit, r.best.accuracy, r.best.efficiency, unit,
-                             r.evaluations, r.counts.uniqueArchitectures, r.counts.cacheHitRate * 100, r.seconds))
+                print(String(format: "target %@ %@: accuracy %.5f at %.4f %@  ", SearchError.format(r.budget), unit,
+                             r.best.accuracy, r.best.efficiency, unit) + Self.costText(r, first: results[0]))
                 print("  \(r.best.arch)")
             }
             if front { print(Self.frontLine(frontResult)) }

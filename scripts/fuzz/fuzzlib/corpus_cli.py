@@ -41,7 +41,20 @@ OPTIONS = {
     "--first-stall": INTS,
     "--warm-stall": INTS,
     "--warm-parent-ratio": DOUBLES,
+    # Surrogate search: budgets kept small (a valid large one is slow by design, not a hang).
+    "--budget": ["-1", "0", "1", "2", "3", "12", "10001", "nan", "1e308", "9223372036854775808", ""],
+    "--initial": ["-1", "0", "1", "11", "13", "1e308", "nan"],
+    "--batch": ["-1", "0", "1", "12", "13", "9223372036854775807"],
+    "--inner-generations": ["-1", "0", "1", "1000001", "nan"],
+    "--inner-starts": ["-1", "0", "1", "2", "16", "17"],
+    "--warm-start": ["in/warm.jsonl", "in", "/nonexistent/warm.jsonl", ""],
 }
+SURROGATE = {"--budget", "--initial", "--batch", "--inner-generations", "--inner-starts", "--warm-start"}
+
+ARCH = '"ks":[3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3],"e":[3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3],"d":[2,2,2,2,2]'
+WARM_LINES = ["{" + ARCH + ',"r":160,"top1":70.5}', "{" + ARCH + ',"r":192,"top1":NaN}', "{" + ARCH + ',"r":160,"top1":1e308}',
+              "{" + ARCH + ',"r":160,"top1":null}', "{" + ARCH + ',"r":161,"top1":70}', "{" + ARCH + ',"r":160}', "",
+              '{"ks":[],"e":[],"d":[],"r":160,"top1":70}', "[]", "{" + ARCH + ',"r":160,"top1":-1}', "\x00\xff"]
 
 
 def base(rng: random.Random, ctx: Context) -> tuple[list[str], list[InputFile]]:
@@ -68,6 +81,14 @@ def generate(rng: random.Random, ctx: Context, index: int) -> Case:
         value = rng.choice(OPTIONS[option])
         if option == "--samples" and "--strategy" not in argv:
             set_option(argv, "--strategy", "random")
+        if option in SURROGATE and "--strategy" not in argv:
+            set_option(argv, "--strategy", "surrogate")
+            for o, v in (("--budget", "12"), ("--inner-generations", "2"), ("--inner-starts", "1")):
+                if o not in argv:
+                    set_option(argv, o, v)
+        if option == "--warm-start":
+            lines = [rng.choice(WARM_LINES) for _ in range(rng.choice([0, 1, 3]))]
+            files.append(InputFile("in/warm.jsonl", "\n".join(lines).encode()))
         set_option(argv, option, value)
         notes.append(f"{option} {value[:30]!r}" + (f" ({len(value)} chars)" if len(value) > 30 else ""))
     if rng.random() < 0.8:

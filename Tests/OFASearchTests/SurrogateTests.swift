@@ -163,9 +163,9 @@ struct SurrogateTests {
         #expect(r[0].best.accuracy == best || truth.rows < Int(small.size))
     }
 
-    func manifest(_ strategy: String) throws(ManifestError) -> ExperimentManifest {
-        let folder = TempFolder()
+    func manifest(_ strategy: String, files: [String: String] = [:], folder: TempFolder = TempFolder()) throws(ManifestError) -> ExperimentManifest {
         folder.write("acc.json", "{}")
+        for (name, text) in files { folder.write(name, text) }
         let yaml = """
         name: s
         spaces: [{name: ofa-mbv3-w1.0, resolutions: [224]}]
@@ -191,6 +191,30 @@ struct SurrogateTests {
         let plan = RunPlan(manifest: m)
         #expect(plan.runs.map(\.targets) == [[40, 50], [40, 50]])
         #expect(plan.runs[0].id.contains("__tall__"))
+    }
+
+    @Test func manifestWarmStartIsFoundLoadedWithCostsAndNamedWhenMissing() throws {
+        let known = samples(3, seed: 4).map { a -> Architecture in var a = a; a.resolution = 224; return a }
+        let lines = known.map { a in JSONValue.object(a.jsonFields + [("top1", .double(FakeAccuracy.value(a) * 100))]).rendered() }
+        let folder = TempFolder()
+        let m = try manifest("{kind: surrogate, budget: 50, warm_start: known.jsonl}", files: ["known.jsonl": lines.joined(separator: "\n") + "\n"],
+                             folder: folder)
+        let spec = m.parts[0].strategies[0]
+        let file = try #require(spec.warmStart)
+        #expect(file.spelled == "known.jsonl" && file.path.hasSuffix("/known.jsonl"))
+        #expect(spec.settings.contains { $0.0 == "warm_start" })
+        let loaded = try file.load(space: SpaceCatalog.space(named: "ofa-mbv3-w1.0", resolutions: [224]), efficiency: FakeCost())
+        #expect(loaded.map(\.arch) == known)
+        #expect(loaded.map(\.efficiency) == known.map(FakeCost().cost))
+        #expect(zip(loaded, known).allSatisfy { abs($0.accuracy - FakeAccuracy.value($1)) < 1e-12 })
+        do {
+            _ = try manifest("{kind: surrogate, budget: 50, warm_start: absent.jsonl}")
+            Issue.record("accepted a missing warm start file")
+        } catch {
+            #expect(error.issues.contains { $0.description.contains("strategies.sur.warm_start: 'absent.jsonl' not found") })
+        }
+        // Only the surrogate strategy takes it.
+        #expect(throws: ManifestError.self) { try manifest("{kind: memetic, warm_start: known.jsonl}", files: ["known.jsonl": lines[0]]) }
     }
 
     @Test func manifestRefusesABadSurrogateSettingByName() {

@@ -322,6 +322,17 @@ public struct ManifestLoader: Sendable {
                 if let n = s["batch"] { spec.batch = reader.int(n, "\(what).batch", atLeast: 1, atMost: SurrogateSearch.maxEvaluations) }
                 if let n = s["inner_generations"] { spec.innerGenerations = reader.int(n, "\(what).inner_generations", atLeast: 0, atMost: StrategySpec.Bounds.generations) ?? spec.innerGenerations }
                 if let n = s["inner_starts"] { spec.innerStarts = reader.int(n, "\(what).inner_starts", atLeast: 1, atMost: SurrogateSearch.maxStarts) ?? spec.innerStarts }
+                if let n = s["inner_stall"] { spec.innerStall = reader.int(n, "\(what).inner_stall", atLeast: 1, atMost: StrategySpec.Bounds.generations) ?? spec.innerStall }
+                if let n = s["warm_start"], let spelled = reader.string(n, "\(what).warm_start") {
+                    switch reader.paths.resolve(spelled) {
+                    case let .failure(problem): reader.issue(n, "\(what).warm_start: \(problem)")
+                    case let .success(path):
+                        if FileManager.default.fileExists(atPath: path) { spec.warmStart = WarmStartFile(spelled: spelled, path: path) }
+                        else { reader.issue(n, "\(what).warm_start: no such file '\(spelled)' (looked at \(path))") }
+                    }
+                }
+                if let n = s["restart_stall"] { spec.restartStall = reader.int(n, "\(what).restart_stall", atLeast: 1, atMost: StrategySpec.Bounds.generations) ?? spec.restartStall }
+                if let n = s["climb_evaluations"] { spec.climbEvaluations = reader.int(n, "\(what).climb_evaluations", atLeast: 0, atMost: MemeticSearch.maxClimbEvaluations) ?? spec.climbEvaluations }
                 if let n = s["limit"] { spec.limit = reader.int(n, "\(what).limit", atLeast: 1, atMost: StrategySpec.Bounds.limit) ?? spec.limit }
             }
             do { _ = try spec.makeStrategy() } catch { reader.issue(key, "\(what): \(error)") }

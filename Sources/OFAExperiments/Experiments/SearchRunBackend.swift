@@ -15,7 +15,12 @@ public struct SearchRunBackend: SearchBackend {
 
     public func search(_ request: SearchRequest) throws -> SearchOutcome {
         if let mode = request.mode { return try sweep(request, mode: mode) }
-        let strategy = try request.strategy.makeStrategy()
+        var strategy = try request.strategy.makeStrategy()
+        if let file = request.strategy.warmStart, var surrogate = strategy as? SurrogateSearch {
+            surrogate.warmStart = try file.load(space: request.space, efficiency: request.efficiency)
+            try surrogate.validate()
+            strategy = surrogate
+        }
         guard let first = request.targets.first else { return SearchOutcome(targets: [], evaluations: 0, uniqueArchitectures: 0) }
         let problem = SearchProblem(space: request.space, accuracy: request.accuracy, efficiency: request.efficiency,
                                     budget: first, threads: 1, memoize: request.strategy.memoize)
@@ -65,7 +70,10 @@ extension StrategySpec {
                                       mutationRatio: mutationRatio, mutationProbability: mutationProbability, samples: samples)
         settings.enumerationLimit = UInt128(limit)
         settings.evaluations = budget
-        settings.surrogate = SurrogateSettings(initial: initial, batch: batch, innerGenerations: innerGenerations, innerStarts: innerStarts)
+        settings.surrogate = SurrogateSettings(initial: initial, batch: batch, innerGenerations: innerGenerations, innerStarts: innerStarts,
+                                               innerStall: innerStall)
+        settings.restartStall = restartStall
+        settings.climbEvaluations = climbEvaluations
         return settings
     }
 

@@ -183,6 +183,11 @@ public enum RunCost {
             let evaluations = Double(s.samples) * k
             let predicted = s.memoize ? min(1, spaceSize / max(evaluations, 1)) : 1
             cost = evaluations * (draw + predicted * perPrediction)
+        case .memetic:
+            // The restarts' evaluations and the climbs', for each target.
+            let evaluations = k * (Double(s.population) * Double(s.generations + 1) + Double(s.climbEvaluations))
+            let predicted = s.memoize ? min(0.3, spaceSize / max(evaluations, 1)) : 1
+            cost = evaluations * (hit + predicted * perPrediction)
         case .exhaustive:
             cost = min(spaceSize, Double(s.limit)) * perPrediction
         case .surrogate:

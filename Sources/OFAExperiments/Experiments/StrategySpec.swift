@@ -11,10 +11,12 @@ import OFAStrategies
 ///   evo-small: {kind: evolutionary, population: 20}   # a second evolutionary setting
 ///   as-published: {kind: evolutionary, memoize: false} # every request predicted again
 ///   surrogate: {budget: 1000}                       # 1,000 truth evaluations for all targets
+///   known: {kind: surrogate, budget: 500, warm_start: measured.jsonl}  # from measurements
+///   memetic: {generations: 400, climb_evaluations: 10000}  # restarts + climbs, 50,100 in all
 /// ```
 public struct StrategySpec: Sendable, Hashable {
     public enum Kind: String, Sendable, CaseIterable {
-        case evolutionary, random, exhaustive, surrogate
+        case evolutionary, random, exhaustive, surrogate, memetic
     }
 
     /// Name used in run ids, tables and plots (the mapping key).
@@ -42,6 +44,13 @@ public struct StrategySpec: Sendable, Hashable {
     public var batch: Int?
     public var innerGenerations = SurrogateSearch.Defaults.innerGenerations
     public var innerStarts = SurrogateSearch.Defaults.innerStarts
+    public var innerStall = SurrogateSearch.Defaults.innerStall
+    /// Measurements the surrogate starts from (fitted, never evaluated again, not counted).
+    public var warmStart: WarmStartFile?
+    /// Memetic: generations without a better best that end a restart, and the climbs'
+    /// evaluations (``MemeticSearch``); population and generations as evolutionary search's.
+    public var restartStall = MemeticSearch.Defaults.stall
+    public var climbEvaluations = MemeticSearch.Defaults.climbEvaluations
     /// Evolutionary and random: reuse predictions of architectures seen before (false: predict
     /// every request again, the footing of OFA's and CompOFA's published search code).
     public var memoize = true
@@ -80,7 +89,13 @@ public struct StrategySpec: Sendable, Hashable {
         case .exhaustive: [("limit", .int(limit))]
         case .surrogate:
             [("budget", .int(budget))] + (initial.map { [("initial", .int($0))] } ?? []) + (batch.map { [("batch", .int($0))] } ?? [])
-                + [("inner_generations", .int(innerGenerations)), ("inner_starts", .int(innerStarts))]
+                + [("inner_generations", .int(innerGenerations)), ("inner_starts", .int(innerStarts)), ("inner_stall", .int(innerStall))]
+                + (warmStart.map { [("warm_start", .string($0.spelled))] } ?? [])
+        case .memetic:
+            [("population", .int(population)), ("generations", .int(generations)),
+             ("parent_ratio", .double(parentRatio)), ("mutation_ratio", .double(mutationRatio)),
+             ("mutation_probability", .double(mutationProbability)), ("restart_stall", .int(restartStall)),
+             ("climb_evaluations", .int(climbEvaluations))] + memoizeSetting
         }
     }
 
@@ -93,7 +108,9 @@ public struct StrategySpec: Sendable, Hashable {
         case .evolutionary: ["population", "generations", "parent_ratio", "mutation_ratio", "mutation_probability", "memoize"]
         case .random: ["samples", "memoize"]
         case .exhaustive: ["limit"]
-        case .surrogate: ["budget", "initial", "batch", "inner_generations", "inner_starts"]
+        case .surrogate: ["budget", "initial", "batch", "inner_generations", "inner_starts", "inner_stall", "warm_start"]
+        case .memetic: ["population", "generations", "parent_ratio", "mutation_ratio", "mutation_probability", "restart_stall",
+                        "climb_evaluations", "memoize"]
         }
     }
 

@@ -294,6 +294,17 @@ public struct EvaluationCounts: Sendable, Equatable {
         accuracyRequests == 0 ? 0 : 1 - Double(accuracyPredictions) / Double(accuracyRequests)
     }
 
+    /// The work of two parts of one run together.
+    public static func + (a: EvaluationCounts, b: EvaluationCounts) -> EvaluationCounts {
+        var d = EvaluationCounts()
+        d.accuracyRequests = a.accuracyRequests + b.accuracyRequests
+        d.accuracyPredictions = a.accuracyPredictions + b.accuracyPredictions
+        d.efficiencyRequests = a.efficiencyRequests + b.efficiencyRequests
+        d.efficiencyPredictions = a.efficiencyPredictions + b.efficiencyPredictions
+        d.uniqueArchitectures = a.uniqueArchitectures + b.uniqueArchitectures
+        return d
+    }
+
     /// Work done since `start` (for unique architectures, since the run began at `start`).
     public func since(_ start: EvaluationCounts) -> EvaluationCounts {
         var d = EvaluationCounts()

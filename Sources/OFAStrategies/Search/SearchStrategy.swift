@@ -49,6 +49,10 @@ public struct SearchSettings: Sendable, Equatable {
     /// Surrogate-assisted search: its truth evaluations, for all budgets together.
     public var evaluations: Int?
     public var surrogate = SurrogateSettings()
+    /// Memetic search: generations without a better best that end a restart, and the climbs'
+    /// evaluations after the restarts.
+    public var restartStall = MemeticSearch.Defaults.stall
+    public var climbEvaluations = MemeticSearch.Defaults.climbEvaluations
 
     public init(population: Int = 100, generations: Int = 500, parentRatio: Double = 0.25, mutationRatio: Double = 0.5,
                 mutationProbability: Double = 0.1, samples: Int? = nil, maxTries: Int = 100_000) {
@@ -95,7 +99,7 @@ extension SearchSettings {
 
 /// The strategies by name.
 public enum SearchStrategies {
-    public static let names = ["evolutionary", "random", "exhaustive", "surrogate"]
+    public static let names = ["evolutionary", "random", "exhaustive", "surrogate", "memetic"]
 
     public static func make(_ name: String, settings: SearchSettings = SearchSettings()) throws -> any SearchStrategy {
         switch name {
@@ -118,6 +122,15 @@ public enum SearchStrategies {
                                  sampling: SpaceSampling(settings.sampling), maxTries: settings.maxTries)
             try s.validate()
             return s
+        case "memetic":
+            var evolution = EvolutionarySearch(population: settings.population, generations: settings.generations,
+                                               parentRatio: settings.parentRatio, mutationRatio: settings.mutationRatio,
+                                               mutationProbability: settings.mutationProbability)
+            evolution.sampling = SpaceSampling(settings.sampling)
+            evolution.maxTries = settings.maxTries
+            let s = MemeticSearch(evolution: evolution, stall: settings.restartStall, climbEvaluations: settings.climbEvaluations)
+            try s.validate()
+            return s
         case "exhaustive":
             return ExhaustiveSearch(limit: settings.enumerationLimit)
         case "surrogate":
@@ -127,6 +140,7 @@ public enum SearchStrategies {
             var s = SurrogateSearch(evaluations: evaluations, initial: settings.surrogate.initial, batch: settings.surrogate.batch)
             s.innerGenerations = settings.surrogate.innerGenerations
             s.innerStarts = settings.surrogate.innerStarts
+            s.innerStall = settings.surrogate.innerStall
             s.warmStart = settings.surrogate.warmStart
             s.maxTries = settings.maxTries
             try s.validate()

@@ -55,7 +55,7 @@ public struct KernelRidgeSurrogate: Sendable {
 
     /// Throws when `space` has more (block, choice) slots than the encoding holds (256: the
     /// catalogued spaces have at most 160).
-    public init(space: any SearchSpace, gamma: Double = 0.03, ridge: Double = 0.005) throws {
+    public init(space: any SearchSpace, gamma: Double = SurrogateSearch.Defaults.gamma, ridge: Double = SurrogateSearch.Defaults.ridge) throws {
         self.gamma = gamma
         self.ridge = ridge
         code = try SlotCode(space: space)

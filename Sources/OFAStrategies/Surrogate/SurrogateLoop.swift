@@ -112,6 +112,7 @@ struct SurrogateLoop {
             var pools: [[Candidate]] = []
             for (k, nseed) in starts.prefix(search.innerStarts).enumerated() {
                 var inner = EvolutionarySearch(population: search.innerPopulation, generations: search.innerGenerations)
+                inner.termination.stall = search.innerStall
                 inner.maxTries = search.maxTries
                 let r = try inner.search(p, seed: Self.innerSeed(seed, round: round, target: i * 16 + k),
                                          initialPopulation: inside.prefix(nseed).map(\.arch))

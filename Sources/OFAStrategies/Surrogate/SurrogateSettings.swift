@@ -14,15 +14,18 @@ public struct SurrogateSettings: Sendable, Equatable {
     public var batch: Int?
     public var innerGenerations: Int
     public var innerStarts: Int
+    public var innerStall: Int
     /// Measurements already known (fitted, never evaluated again, not counted).
     public var warmStart: [Candidate]
 
     public init(initial: Int? = nil, batch: Int? = nil, innerGenerations: Int = SurrogateSearch.Defaults.innerGenerations,
-                innerStarts: Int = SurrogateSearch.Defaults.innerStarts, warmStart: [Candidate] = []) {
+                innerStarts: Int = SurrogateSearch.Defaults.innerStarts, innerStall: Int = SurrogateSearch.Defaults.innerStall,
+                warmStart: [Candidate] = []) {
         self.initial = initial
         self.batch = batch
         self.innerGenerations = innerGenerations
         self.innerStarts = innerStarts
+        self.innerStall = innerStall
         self.warmStart = warmStart
     }
 }

@@ -58,7 +58,7 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Surrogate search: truth evaluations of the initial design (default: a quarter of --budget, at most 25 per target).")
     var initial: Int?
 
-    @Option(help: "Surrogate search: truth evaluations per round, shared by the targets (default: a sixtieth of --budget, 1 to 8 per target).")
+    @Option(help: "Surrogate search: truth evaluations per round, shared by the targets (default: a twentieth of --budget, 1 to 4 per target).")
     var batch: Int?
 
     @Option(help: "Surrogate search: generations of each inner search on the surrogate.")
@@ -67,8 +67,17 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Surrogate search: inner searches per target and round (1: from the best evaluated; 2: also from the ten best; more: also from random samples).")
     var innerStarts = SurrogateSearch.Defaults.innerStarts
 
+    @Option(help: "Surrogate search: generations without a better best that end an inner search early.")
+    var innerStall = SurrogateSearch.Defaults.innerStall
+
     @Option(help: "Surrogate search: measurements already known (JSON Lines with top1 in %, or OFA's .dict layout), fitted from the start and never evaluated again.")
     var warmStart: String?
+
+    @Option(help: "Memetic search: evaluations of the climbs from the evolutionary restarts' answers (one- and two-choice moves; at most \(MemeticSearch.maxClimbEvaluations)). The restarts share --population × (--generations + 1) evaluations.")
+    var climbEvaluations = MemeticSearch.Defaults.climbEvaluations
+
+    @Option(help: "Memetic search: generations without a better best that end a restart of the evolutionary search.")
+    var restartStall = MemeticSearch.Defaults.stall
 
     @Option(help: "Draws per candidate before an over-budget one is repaired (evolutionary, random, NSGA-II).")
     var maxTries = 100_000
@@ -118,6 +127,9 @@ struct SearchCommand: ParsableCommand {
             ("--batch", batch, 1...SurrogateSearch.maxEvaluations),
             ("--inner-generations", innerGenerations, 0...SearchSettings.maxGenerations),
             ("--inner-starts", innerStarts, 1...SurrogateSearch.maxStarts),
+            ("--climb-evaluations", climbEvaluations, 0...MemeticSearch.maxClimbEvaluations),
+            ("--restart-stall", restartStall, 1...SearchSettings.maxGenerations),
+            ("--inner-stall", innerStall, 1...SearchSettings.maxGenerations),
         ]
         for (name, value, range) in bounds {
             guard let value, !range.contains(value) else { continue }
@@ -218,7 +230,10 @@ struct SearchCommand: ParsableCommand {
                                       maxTries: maxTries)
         settings.enumerationLimit = 5_000_000
         settings.evaluations = budget
-        settings.surrogate = SurrogateSettings(initial: initial, batch: batch, innerGenerations: innerGenerations, innerStarts: innerStarts)
+        settings.climbEvaluations = climbEvaluations
+        settings.restartStall = restartStall
+        settings.surrogate = SurrogateSettings(initial: initial, batch: batch, innerGenerations: innerGenerations, innerStarts: innerStarts,
+                                                innerStall: innerStall)
         return settings
     }
 
@@ -229,9 +244,7 @@ struct SearchCommand: ParsableCommand {
         let efficiency = try latency.map { try PredictorLoader.latency(path: $0, space: space) } ?? PredictorLoader.macs(space: space)
         let budgets = try self.budgets()
         if let warmStart, var surrogate = strategy as? SurrogateSearch {
-            let known = try MeasurementSet.load(path: warmStart, target: "top1", rules: .top1(in: space))
-            let costs = try efficiency.predictEfficiency(known.archs)
-            surrogate.warmStart = zip(known.rows, costs).map { Candidate(arch: $0.arch, accuracy: $0.value / 100, efficiency: $1) }
+            surrogate.warmStart = try WarmStartFile(spelled: warmStart, path: warmStart).load(space: space, efficiency: efficiency)
             strategy = surrogate
         }
         let problem = SearchProblem(space: space, accuracy: accuracy, efficiency: efficiency, budget: budgets[0], threads: threads)

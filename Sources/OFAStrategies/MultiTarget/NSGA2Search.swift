@@ -132,13 +132,8 @@ public struct NSGA2Search: SearchStrategy {
 
     public func search(_ problem: SearchProblem, seed: UInt64) throws -> SearchResult {
         try validate()
-        let start = ContinuousClock.now
-        let range = try problem.checkFeasible()
-        let evaluator = problem.evaluator
-        let base = evaluator.beginRun()
-        let space = problem.space
-        var rng = SeededGenerator(seed: seed)
-        var sampler = RejectionSampler(problem: problem, range: range, maxTries: maxTries)
+        var run = try SearchRun(problem, seed: seed, maxTries: maxTries)
+        let space = problem.space, range = run.range, evaluator = run.evaluator
 
         let floor = costFloor ?? -.infinity
         var seen = DuplicateElimination()
@@ -146,21 +141,21 @@ public struct NSGA2Search: SearchStrategy {
         switch initialization {
         case .random:
             while archs.count < population {
-                let s = try sampler.draw(using: &rng) { sampling.sample(in: space, using: &$0) }
+                let s = try run.sampler.draw(using: &run.rng) { sampling.sample(in: space, using: &$0) }
                 archs.append(s.arch); costs.append(s.cost)
             }
         case .stratified:
             let low = min(max(costFloor ?? range.minimum, range.minimum), problem.budget)
             let spread = Int((stratifiedShare * Double(population - 1)).rounded(.toNearestOrEven))
             while archs.count < population - spread {
-                let s = try sampler.draw(using: &rng) { sampling.sample(in: space, using: &$0) }
+                let s = try run.sampler.draw(using: &run.rng) { sampling.sample(in: space, using: &$0) }
                 archs.append(s.arch); costs.append(s.cost)
             }
             for s in try CostStratifiedSampling(sampling: sampling).population(
-                count: spread, low: low, high: problem.budget, in: space, using: &rng,
+                count: spread, low: low, high: problem.budget, in: space, using: &run.rng,
                 cost: { try evaluator.uncachedEfficiency(of: $0) }) {
                 // A member that could not shrink to its aim (a non-monotone cost) is fitted.
-                let fit = s.cost <= problem.budget ? s : try sampler.fit(s.arch, using: &rng)
+                let fit = s.cost <= problem.budget ? s : try run.sampler.fit(s.arch, using: &run.rng)
                 archs.append(fit.arch); costs.append(fit.cost)
             }
         }
@@ -168,40 +163,34 @@ public struct NSGA2Search: SearchStrategy {
             // A repeat in the first population (a spread member shrunk to the cheapest subnet,
             // say) is replaced by a random sample not seen yet.
             for _ in 0..<noveltyTries {
-                let s = try sampler.draw(using: &rng) { sampling.sample(in: space, using: &$0) }
+                let s = try run.sampler.draw(using: &run.rng) { sampling.sample(in: space, using: &$0) }
                 archs[i] = s.arch; costs[i] = s.cost
                 if seen.insert(s.arch) { break }
             }
         }
-        var tracker = ProgressTracker()
-        var pool = try tracker.evaluate(archs, costs, evaluator: evaluator)
+        var pool = try run.tracker.evaluate(archs, costs, evaluator: evaluator)
         var ranked = Ranked(selecting: population, from: Self.distinct(pool), floor: floor, reserve: floorReserve)
-        tracker.record(generation: 0, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests)
+        run.record(generation: 0)
 
         let mutants = Int((mutationRatio * Double(population)).rounded(.toNearestOrEven))
         var generation = 0
-        while !termination.isDone(generations: generation, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests,
-                                  seconds: secondsSince(start)) {
+        while !termination.isDone(generations: generation, evaluations: run.evaluations, seconds: run.seconds) {
             if eliminateDuplicates {
-                try breedNew(mutants: mutants, ranked: ranked, sampler: &sampler, seen: &seen, in: space, using: &rng,
+                try breedNew(mutants: mutants, ranked: ranked, sampler: &run.sampler, seen: &seen, in: space, using: &run.rng,
                              into: &archs, costs: &costs)
             } else {
-                try sampler.breed(population: population, mutants: mutants, mutation: mutation, crossover: crossover,
-                                  in: space, using: &rng, parent: { ranked.tournament(using: &$0) },
-                                  into: &archs, costs: &costs)
+                try run.sampler.breed(population: population, mutants: mutants, mutation: mutation, crossover: crossover,
+                                      in: space, using: &run.rng, parent: { ranked.tournament(using: &$0) },
+                                      into: &archs, costs: &costs)
             }
-            let children = try tracker.evaluate(archs, costs, evaluator: evaluator)
+            let children = try run.tracker.evaluate(archs, costs, evaluator: evaluator)
             pool = Self.distinct(ranked.members + children)
             ranked = Ranked(selecting: population, from: pool, floor: floor, reserve: floorReserve)
             generation += 1
-            tracker.record(generation: generation, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests)
+            run.record(generation: generation)
         }
 
-        return SearchResult(
-            strategy: name, space: space.description, metric: problem.metric, budget: problem.budget, seed: seed,
-            best: tracker.best!, counts: evaluator.counts.since(base), generations: generation,
-            rejected: sampler.rejected, repaired: sampler.repaired, seconds: secondsSince(start),
-            history: tracker.history, front: tracker.front.members, population: ranked.members, sweep: nil)
+        return run.result(strategy: name, generations: generation, population: ranked.members)
     }
 
     /// One generation's children, none of them evaluated before in this run (`seen`): each is

@@ -71,48 +71,36 @@ public struct EvolutionarySearch: SearchStrategy {
 
     public func search(_ problem: SearchProblem, seed: UInt64, initialPopulation: [Architecture]?) throws -> SearchResult {
         try validate()
-        let start = ContinuousClock.now
-        let range = try problem.checkFeasible()
-        let evaluator = problem.evaluator
-        let base = evaluator.beginRun()
+        var run = try SearchRun(problem, seed: seed, maxTries: maxTries, repair: repair)
         let space = problem.space
-        var rng = SeededGenerator(seed: seed)
-        var sampler = RejectionSampler(problem: problem, range: range, maxTries: maxTries, repair: repair)
-
         var archs: [Architecture] = []
         var costs: [Double] = []
         for arch in initialPopulation ?? [] {
-            let fit = try sampler.fit(arch, using: &rng)
+            let fit = try run.sampler.fit(arch, using: &run.rng)
             archs.append(fit.arch); costs.append(fit.cost)
         }
         while archs.count < population {
-            let s = try sampler.draw(remember: false, using: &rng) { sampling.sample(in: space, using: &$0) }
+            let s = try run.sampler.draw(remember: false, using: &run.rng) { sampling.sample(in: space, using: &$0) }
             archs.append(s.arch); costs.append(s.cost)
         }
 
-        var tracker = ProgressTracker()
-        var members = try tracker.evaluate(archs, costs, evaluator: evaluator)
-        tracker.record(generation: 0, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests)
+        var members = try run.tracker.evaluate(archs, costs, evaluator: run.evaluator)
+        run.record(generation: 0)
 
         let parents = parentCount, mutants = mutationCount
         var generation = 0
-        while !termination.isDone(generations: generation, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests,
-                                  seconds: secondsSince(start), stalled: generation - tracker.improvedAt) {
+        while !termination.isDone(generations: generation, evaluations: run.evaluations,
+                                  seconds: run.seconds, stalled: generation - run.tracker.improvedAt) {
             let chosen = selection.select(members, count: parents)
-            try sampler.breed(population: population, mutants: mutants, mutation: mutation, crossover: crossover,
-                              in: space, using: &rng, parent: { chosen[Int.random(in: 0..<chosen.count, using: &$0)].arch },
-                              into: &archs, costs: &costs)
-            let children = try tracker.evaluate(archs, costs, evaluator: evaluator)
+            try run.sampler.breed(population: population, mutants: mutants, mutation: mutation, crossover: crossover,
+                                  in: space, using: &run.rng, parent: { chosen[Int.random(in: 0..<chosen.count, using: &$0)].arch },
+                                  into: &archs, costs: &costs)
+            let children = try run.tracker.evaluate(archs, costs, evaluator: run.evaluator)
             members = chosen + children
             generation += 1
-            tracker.record(generation: generation, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests)
+            run.record(generation: generation)
         }
-
-        return SearchResult(
-            strategy: name, space: space.description, metric: problem.metric, budget: problem.budget, seed: seed,
-            best: tracker.best!, counts: evaluator.counts.since(base), generations: generation,
-            rejected: sampler.rejected, repaired: sampler.repaired, seconds: secondsSince(start),
-            history: tracker.history, front: tracker.front.members, population: members, sweep: nil)
+        return run.result(strategy: name, generations: generation, population: members)
     }
 }
 

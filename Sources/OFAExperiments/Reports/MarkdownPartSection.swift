@@ -8,21 +8,20 @@ extension MarkdownReport {
         let report: ExperimentReport
         let part: PlanIndex.Part
         let metric: EfficiencyMetric
-        let unit: String
         /// Whether the part has multi-target sweeps (then the tables have a mode column).
         let hasMulti: Bool
-        let modeHeader: String
-        let modeRule: String
 
         init(report: ExperimentReport, part: PlanIndex.Part) {
             self.report = report
             self.part = part
             metric = report.metric(part: part.name)
-            unit = metric == .latency ? "ms" : "MACs"
             hasMulti = report.series(part: part.name).contains { $0.multi != "none" }
-            modeHeader = hasMulti ? " mode |" : ""
-            modeRule = hasMulti ? "---|" : ""
         }
+
+        var unit: String { metric == .latency ? "ms" : "MACs" }
+        /// The mode column's header and rule (empty without multi-target sweeps).
+        var modeHeader: String { hasMulti ? " mode |" : "" }
+        var modeRule: String { hasMulti ? "---|" : "" }
 
         /// The mode cell of a row (empty without multi-target sweeps).
         func mode(_ s: ExperimentReport.Series) -> String { hasMulti ? " \(modeLabel(s)) |" : "" }

@@ -16,7 +16,7 @@ enum EngineBench {
             body()
             samples.append(Stopwatch.threadCPU.milliseconds(since: t0))
         } while Double(Stopwatch.now() &- start) * 1e-9 < seconds || samples.count < 5
-        return LatencyStats.median(samples)
+        return Metrics.median(samples)
     }
 
     static func row(_ name: String, flops: Int, ms: Double, peak: Double) {
@@ -153,7 +153,7 @@ enum EngineBench {
             cpu.append(Stopwatch.threadCPU.milliseconds(since: c0)); wall.append(Stopwatch.wall.milliseconds(since: w0))
         }
         print(String(format: "clocks, smallest r176 x30: wall min %.4f / median %.4f ms; thread-cpu min %.4f / median %.4f ms",
-                     wall.min()!, LatencyStats.median(wall), cpu.min()!, LatencyStats.median(cpu)))
+                     wall.min()!, Metrics.median(wall), cpu.min()!, Metrics.median(cpu)))
     }
 
     static func layerByLayer(_ space: any SearchSpace, peak: Double) {
@@ -167,7 +167,7 @@ enum EngineBench {
             for i in times.indices { perLayer[i].append(times[i]) }
         }
         for (spec, t) in zip(net.plan.layers, perLayer) {
-            row(String(spec.tableKey.prefix(44)), flops: spec.flops, ms: LatencyStats.median(t), peak: peak)
+            row(String(spec.tableKey.prefix(44)), flops: spec.flops, ms: Metrics.median(t), peak: peak)
         }
     }
 }

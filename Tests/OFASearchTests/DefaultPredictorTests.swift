@@ -4,6 +4,7 @@ import Testing
 @testable import OFAXGBoost
 @testable import OFAPredictors
 @testable import OFAExperiments
+import OFATestSupport
 
 /// The XGBoost models committed under predictors/ (retrained by `make predictors`).
 @Suite struct DefaultPredictorTests {

@@ -5,6 +5,7 @@ import Testing
 @testable import OFAPredictors
 @testable import OFAEngine
 @testable import OFAExperiments
+import OFATestSupport
 
 @Suite struct LatencyTableTests {
     static func tempDir() -> String {

@@ -29,6 +29,16 @@ import OFATestSupport
         }
     }
 
+    /// A committed provenance read and written again is the same bytes (the cross-validation
+    /// metrics, pooled and per resolution, keep their flat JSON form).
+    @Test(arguments: accuracyModels + latencyModels)
+    func committedProvenanceRoundTripsByteForByte(_ name: String) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Self.directory(name) + "/provenance.json"))
+        let provenance = try XGBoostProvenance.decode(data)
+        #expect(try provenance.encoded() == data, "\(name)")
+        #expect(try XGBoostProvenance.decode(provenance.encoded()) == provenance)
+    }
+
     @Test func accuracyPredictorsReturnFractions() throws {
         let space = try SpaceCatalog.space(named: "ofa-mbv3-w1.0")
         let predictor = try XGBoostAccuracyPredictor(directory: Self.directory("ofa-mbv3-w1.0-top1"), space: space)

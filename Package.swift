@@ -61,7 +61,8 @@ let package = Package(
             dependencies: [
                 "OFASearch", "OFACore", "OFAXGBoost", "OFAPredictors", "OFAEngine", "OFAEvaluators", "OFAStrategies",
                 "OFAExperiments", "OFATestSupport", "COpenBLAS",
-            ]
+            ],
+            exclude: ["Golden"]   // read from the source tree by GoldenReportTests
         ),
     ]
 )

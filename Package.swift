@@ -49,12 +49,20 @@ let package = Package(
             name: "ofasearch-bench",
             dependencies: ["OFASearch", "COpenBLAS"]
         ),
+        // One set of fakes and helpers (fake predictors and backends, scratch folders, the test
+        // data, the built executable) for the test targets only; no product exposes it.
+        .target(
+            name: "OFATestSupport",
+            dependencies: ["OFACore", "OFAPredictors", "OFAStrategies", "OFAExperiments"],
+            path: "Tests/OFATestSupport"
+        ),
         .testTarget(
             name: "OFASearchTests",
             dependencies: [
                 "OFASearch", "OFACore", "OFAXGBoost", "OFAPredictors", "OFAEngine", "OFAEvaluators", "OFAStrategies",
-                "OFAExperiments", "COpenBLAS",
-            ]
+                "OFAExperiments", "OFATestSupport", "COpenBLAS",
+            ],
+            exclude: ["Golden"]   // read from the source tree by GoldenReportTests
         ),
     ]
 )

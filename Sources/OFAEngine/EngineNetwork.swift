@@ -84,12 +84,12 @@ public final class EngineNetwork {
     public func measureLayerSum(warmup: Int = 1, runs: Int = 5, clock: Stopwatch = .wall) -> Double {
         for _ in 0..<warmup { forward() }
         var times = [Double](repeating: 0, count: layers.count)
-        return LatencyStats.median((0..<max(runs, 1)).map { _ in timedForward(layerTimes: &times, clock: clock) })
+        return Metrics.median((0..<max(runs, 1)).map { _ in timedForward(layerTimes: &times, clock: clock) })
     }
 
     /// Median of `runs` end-to-end passes after `warmup` untimed ones; milliseconds.
     public func measure(warmup: Int = 1, runs: Int = 5, clock: Stopwatch = .wall) -> Double {
         for _ in 0..<warmup { forward() }
-        return LatencyStats.median((0..<max(runs, 1)).map { _ in timedForward(clock: clock) })
+        return Metrics.median((0..<max(runs, 1)).map { _ in timedForward(clock: clock) })
     }
 }

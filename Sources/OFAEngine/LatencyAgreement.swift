@@ -26,12 +26,12 @@ public struct LatencyAgreement: Sendable, Equatable {
         let rel = zip(predicted, measured).map { ($0 - $1) / $1 }
         let n = Double(rel.count)
         count = rel.count
-        within10 = Double(rel.filter { abs($0) <= 0.10 }.count) / n
-        within5 = Double(rel.filter { abs($0) <= 0.05 }.count) / n
+        within10 = Metrics.shareWithin(relativeErrors: rel, tolerance: 0.10)
+        within5 = Metrics.shareWithin(relativeErrors: rel, tolerance: 0.05)
         rmspe = (rel.reduce(0) { $0 + $1 * $1 } / n).squareRoot()
         bias = rel.reduce(0, +) / n
         meanAbsoluteErrorMs = zip(predicted, measured).reduce(0) { $0 + abs($1.0 - $1.1) } / n
-        medianRatio = LatencyStats.median(zip(measured, predicted).map { $0 / $1 })
+        medianRatio = Metrics.median(zip(measured, predicted).map { $0 / $1 })
         kendallTau = Metrics.kendallTauB(predicted, measured)
     }
 

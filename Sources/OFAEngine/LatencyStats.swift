@@ -1,3 +1,5 @@
+import OFACore
+
 /// Summary of repeated timings of one layer configuration, as OFA's tables store it: `count`,
 /// `mean`, `std` (milliseconds).
 ///
@@ -22,19 +24,12 @@ public struct LatencyStats: Hashable, Sendable {
 
     public init(samples: [Double]) {
         guard !samples.isEmpty else { self.init(count: 0, mean: 0, std: 0); return }
-        let median = Self.median(samples)
-        let mad = Self.median(samples.map { abs($0 - median) })
+        let median = Metrics.median(samples)
+        let mad = Metrics.median(samples.map { abs($0 - median) })
         let limit = median + max(5 * 1.4826 * mad, 0.02 * median)
         let kept = samples.filter { $0 <= limit }
         let mean = kept.reduce(0, +) / Double(kept.count)
         let variance = kept.count > 1 ? kept.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(kept.count - 1) : 0
         self.init(count: kept.count, mean: mean, std: variance.squareRoot())
-    }
-
-    public static func median(_ values: [Double]) -> Double {
-        guard !values.isEmpty else { return .nan }
-        let s = values.sorted()
-        let n = s.count
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
     }
 }

@@ -16,7 +16,7 @@ enum EngineBench {
             body()
             samples.append(Stopwatch.threadCPU.milliseconds(since: t0))
         } while Double(Stopwatch.now() &- start) * 1e-9 < seconds || samples.count < 5
-        return LatencyStats.median(samples)
+        return Metrics.median(samples)
     }
 
     static func row(_ name: String, flops: Int, ms: Double, peak: Double) {
@@ -29,8 +29,30 @@ enum EngineBench {
         MachineInfo.pinBLASThreads(1)
         let machine = MachineInfo.current()
         print("cpu: \(machine.cpuModel), \(machine.cores) cores; \(machine.openBLASConfig); 1 thread; load \(machine.loadAverage.map { String(format: "%.2f", $0) }.joined(separator: " "))")
+        let peak = sgemmPeak()
+        var rng = SeededGenerator(seed: 1)
+        print("-- 1x1 convolution (GEMM + fused bias/activation)")
+        layer(.finalExpand(size: 28, inChannels: 40, outChannels: 240), "1x1 28x28 40->240 (expand)", peak: peak, rng: &rng)
+        layer(.finalExpand(size: 14, inChannels: 672, outChannels: 112), "1x1 14x14 672->112 (project)", peak: peak, rng: &rng)
+        layer(.finalExpand(size: 7, inChannels: 160, outChannels: 960), "1x1 7x7 160->960 (Conv_1)", peak: peak, rng: &rng)
+        layer(.finalExpand(size: 56, inChannels: 24, outChannels: 144), "1x1 56x56 24->144 (expand)", peak: peak, rng: &rng)
+        depthwise(peak: peak, rng: &rng)
+        squeezeExcite(peak: peak, rng: &rng)
+        print("-- stem, head")
+        layer(.stem(resolution: 224, channels: 16), "stem 3x3 s2 224x224x3->16", peak: peak, rng: &rng)
+        layer(.stem(resolution: 128, channels: 16), "stem 3x3 s2 128x128x3->16", peak: peak, rng: &rng)
+        layer(.globalPool(size: 7, channels: 960), "AvgPool2D 7x7x960", peak: peak, rng: &rng)
+        layer(.featureMix(inChannels: 960, outChannels: 1280), "Conv_2 960->1280 (GEMV)", peak: peak, rng: &rng)
+        layer(.classifier(inFeatures: 1280, classes: 1000), "Logits 1280->1000 (GEMV)", peak: peak, rng: &rng)
+        let space = try SpaceCatalog.space(named: "ofa-mbv3-w1.0")
+        subnets(space, peak: peak)
+        try measuredLatencyCost(space)
+        clocks(space)
+        layerByLayer(space, peak: peak)
+    }
 
-        // Peak: the best square SGEMM among a few sizes (large ones are limited by memory here).
+    /// Peak: the best square SGEMM among a few sizes (large ones are limited by memory here).
+    static func sgemmPeak() -> Double {
         var peak = 0.0, peakSize = 0
         for n in [256, 384, 512, 1024] {
             let a = FloatBuffer(count: n * n), b = FloatBuffer(count: n * n), c = FloatBuffer(count: n * n)
@@ -46,24 +68,21 @@ enum EngineBench {
             if gflops > peak { peak = gflops; peakSize = n }
         }
         print(String(format: "peak (SGEMM %d^3): %.2f GFLOP/s", peakSize, peak))
+        return peak
+    }
 
-        var rng = SeededGenerator(seed: 1)
-        func layer(_ spec: LayerSpec, _ name: String, flops: Int? = nil) {
-            let l = EngineLayers.make(spec, rng: &rng)
-            let input = EngineLayers.uniform(spec.inputCount, scale: 1, rng: &rng)
-            let output = FloatBuffer(count: spec.outputCount), scratch = FloatBuffer(count: spec.scratchCount)
-            let ms = withExtendedLifetime((input, output, scratch)) {
-                time { l.forward(input.pointer, output.pointer, scratch: scratch.pointer) }
-            }
-            row(name, flops: flops ?? spec.flops, ms: ms, peak: peak)
+    /// One layer's time and GFLOP/s (weights and input drawn from `rng`).
+    static func layer(_ spec: LayerSpec, _ name: String, flops: Int? = nil, peak: Double, rng: inout SeededGenerator) {
+        let l = EngineLayers.make(spec, rng: &rng)
+        let input = EngineLayers.uniform(spec.inputCount, scale: 1, rng: &rng)
+        let output = FloatBuffer(count: spec.outputCount), scratch = FloatBuffer(count: spec.scratchCount)
+        let ms = withExtendedLifetime((input, output, scratch)) {
+            time { l.forward(input.pointer, output.pointer, scratch: scratch.pointer) }
         }
+        row(name, flops: flops ?? spec.flops, ms: ms, peak: peak)
+    }
 
-        print("-- 1x1 convolution (GEMM + fused bias/activation)")
-        layer(.finalExpand(size: 28, inChannels: 40, outChannels: 240), "1x1 28x28 40->240 (expand)")
-        layer(.finalExpand(size: 14, inChannels: 672, outChannels: 112), "1x1 14x14 672->112 (project)")
-        layer(.finalExpand(size: 7, inChannels: 160, outChannels: 960), "1x1 7x7 160->960 (Conv_1)")
-        layer(.finalExpand(size: 56, inChannels: 24, outChannels: 144), "1x1 56x56 24->144 (expand)")
-
+    static func depthwise(peak: Double, rng: inout SeededGenerator) {
         print("-- depthwise (SIMD, NHWC)")
         for (size, c, s) in [(28, 240, 1), (56, 144, 1), (56, 144, 2), (14, 672, 1)] {
             for k in [3, 5, 7] {
@@ -80,7 +99,9 @@ enum EngineBench {
                 row("depthwise k\(k) s\(s) \(size)x\(size)x\(c)", flops: 2 * o * o * c * k * k, ms: ms, peak: peak)
             }
         }
+    }
 
+    static func squeezeExcite(peak: Double, rng: inout SeededGenerator) {
         print("-- squeeze-and-excitation (pool, 2 FC, scale)")
         for (size, c) in [(28, 120), (14, 672), (7, 960)] {
             let se = NetworkWidth.seChannels(mid: c)
@@ -97,24 +118,20 @@ enum EngineBench {
             }
             row("SE \(size)x\(size)x\(c) (se \(se))", flops: 2 * size * size * c + 4 * c * se, ms: ms, peak: peak)
         }
+    }
 
-        print("-- stem, head")
-        layer(.stem(resolution: 224, channels: 16), "stem 3x3 s2 224x224x3->16")
-        layer(.stem(resolution: 128, channels: 16), "stem 3x3 s2 128x128x3->16")
-        layer(.globalPool(size: 7, channels: 960), "AvgPool2D 7x7x960")
-        layer(.featureMix(inChannels: 960, outChannels: 1280), "Conv_2 960->1280 (GEMV)")
-        layer(.classifier(inFeatures: 1280, classes: 1000), "Logits 1280->1000 (GEMV)")
-
+    static func subnets(_ space: any SearchSpace, peak: Double) {
         print("-- whole subnets (ofa-mbv3-w1.0)")
-        let space = try SpaceCatalog.space(named: "ofa-mbv3-w1.0")
         for (name, arch) in [("largest r224", space.largest(resolution: 224)), ("smallest r224", space.smallest(resolution: 224)),
                              ("largest r128", space.largest(resolution: 128)), ("smallest r128", space.smallest(resolution: 128))] {
             let net = EngineNetwork(architecture: arch, width: .w1_0, seed: 1)
             let ms = time(seconds: 1) { net.forward() }
             row("network \(name)", flops: net.plan.flops, ms: ms, peak: peak)
         }
+    }
 
-        // Cost of one evaluation by the measured-latency predictor (build + 1 warm-up + 5 runs).
+    /// Cost of one evaluation by the measured-latency predictor (build + 1 warm-up + 5 runs).
+    static func measuredLatencyCost(_ space: any SearchSpace) throws {
         let measured = MeasuredLatencyPredictor(width: .w1_0)
         var sampler = SeededGenerator(seed: 5)
         let candidates = (0..<40).map { _ in space.sample(using: &sampler) }
@@ -122,9 +139,11 @@ enum EngineBench {
         _ = try measured.predictEfficiency(candidates)
         print(String(format: "MeasuredLatencyPredictor: %d random subnets, %.1f ms each (wall), %.1f ms each measuring (thread)",
                      measured.measuredCount, Stopwatch.milliseconds(since: wallStart) / 40, measured.measuringSeconds * 1000 / 40))
+    }
 
-        // The two clocks on the same passes: the fastest of 30 is (nearly) free of preemption, so on
-        // a shared machine the minima should agree while the medians may not.
+    /// The two clocks on the same passes: the fastest of 30 is (nearly) free of preemption, so on
+    /// a shared machine the minima should agree while the medians may not.
+    static func clocks(_ space: any SearchSpace) {
         let check = EngineNetwork(architecture: space.smallest(resolution: 176), width: .w1_0, seed: 2)
         check.forward()
         var wall: [Double] = [], cpu: [Double] = []
@@ -134,8 +153,10 @@ enum EngineBench {
             cpu.append(Stopwatch.threadCPU.milliseconds(since: c0)); wall.append(Stopwatch.wall.milliseconds(since: w0))
         }
         print(String(format: "clocks, smallest r176 x30: wall min %.4f / median %.4f ms; thread-cpu min %.4f / median %.4f ms",
-                     wall.min()!, LatencyStats.median(wall), cpu.min()!, LatencyStats.median(cpu)))
+                     wall.min()!, Metrics.median(wall), cpu.min()!, Metrics.median(cpu)))
+    }
 
+    static func layerByLayer(_ space: any SearchSpace, peak: Double) {
         print("-- largest r224, layer by layer inside the network (median of 20 runs)")
         let net = EngineNetwork(architecture: space.largest(resolution: 224), width: .w1_0, seed: 1)
         var times = [Double](repeating: 0, count: net.layers.count)
@@ -146,7 +167,7 @@ enum EngineBench {
             for i in times.indices { perLayer[i].append(times[i]) }
         }
         for (spec, t) in zip(net.plan.layers, perLayer) {
-            row(String(spec.tableKey.prefix(44)), flops: spec.flops, ms: LatencyStats.median(t), peak: peak)
+            row(String(spec.tableKey.prefix(44)), flops: spec.flops, ms: Metrics.median(t), peak: peak)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Testing
 @testable import OFACore
 @testable import OFAExperiments
+import OFATestSupport
 
 /// Budgets are read one way by the command line (`--target 300M`) and by manifests (`300M`).
 @Suite struct BudgetTextTests {
@@ -15,9 +16,9 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: PredictCommandTests.executable != nil, PredictCommandTests.skipReason))
+    @Test(.enabled(if: Executable.ofasearch != nil, Executable.skipReason))
     func theCommandLineReadsManifestBudgets() throws {
-        let (status, out, err) = try RunCommandHardeningTests.run(try #require(PredictCommandTests.executable), [
+        let (status, out, err) = try Executable.run(try #require(Executable.ofasearch), [
             "search", "--space", "compofa-elastic-mbv3-w1.0", "--resolutions", "160", "--accuracy",
             TestData.packageRoot + "/predictors/compofa-elastic-mbv3-w1.0-top1", "--macs", "--target", "250M",
             "--strategy", "random", "--samples", "50", "--json"])

@@ -2,15 +2,16 @@ import Foundation
 import Testing
 @testable import OFACore
 @testable import OFAExperiments
+import OFATestSupport
 
 /// Bad input through the built executable: one error line, a non-zero exit, and no work wasted
 /// before a check that could have been made up front.
 @Suite struct CLIBadInputTests {
-    static let executable = PredictCommandTests.executable
-    static let skipReason = PredictCommandTests.skipReason
+    static let executable = Executable.ofasearch
+    static let skipReason = Executable.skipReason
 
     static func run(_ args: [String], stdin: String = "") throws -> (Int32, String, String) {
-        try PredictCommandTests.run(args, stdin: stdin)
+        try Executable.ofasearch(args, stdin: stdin)
     }
 
     static let model = TestData.packageRoot + "/predictors/ofa-mbv3-w1.0-top1"

@@ -4,6 +4,7 @@ import Testing
 @testable import OFAXGBoost
 @testable import OFAPredictors
 @testable import OFAExperiments
+import OFATestSupport
 
 /// The XGBoost models committed under predictors/ (retrained by `make predictors`).
 @Suite struct DefaultPredictorTests {
@@ -26,6 +27,16 @@ import Testing
                                        model.space.largest(resolution: model.space.resolutions[0]).with(resolution: r)])
             #expect(p[0] < p[1], "\(name) at r\(r): smallest \(p[0]) vs largest \(p[1])")
         }
+    }
+
+    /// A committed provenance read and written again is the same bytes (the cross-validation
+    /// metrics, pooled and per resolution, keep their flat JSON form).
+    @Test(arguments: accuracyModels + latencyModels)
+    func committedProvenanceRoundTripsByteForByte(_ name: String) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Self.directory(name) + "/provenance.json"))
+        let provenance = try XGBoostProvenance.decode(data)
+        #expect(try provenance.encoded() == data, "\(name)")
+        #expect(try XGBoostProvenance.decode(provenance.encoded()) == provenance)
     }
 
     @Test func accuracyPredictorsReturnFractions() throws {

@@ -5,6 +5,7 @@ import Testing
 @testable import OFAEvaluators
 @testable import OFAStrategies
 @testable import OFAExperiments
+import OFATestSupport
 
 /// External evaluators against the toy worker in scripts/evaluators: the protocol, and every
 /// misbehaviour a user's script shows ending in one clear error or a recovered run.

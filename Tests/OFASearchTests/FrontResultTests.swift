@@ -3,6 +3,7 @@ import Testing
 @testable import OFACore
 @testable import OFAStrategies
 @testable import OFAExperiments
+import OFATestSupport
 
 /// The front result (issue 16): one schema for `--front`, `--multi nsga2`, CSV and SVG; and the
 /// NSGA-II changes (stratified first population, no repeated evaluations, the cost floor).
@@ -204,8 +205,8 @@ import Testing
 
     // MARK: The command line
 
-    static let executable = PredictCommandTests.executable
-    static let skipReason = PredictCommandTests.skipReason
+    static let executable = Executable.ofasearch
+    static let skipReason = Executable.skipReason
     static let cpuArgs = ["search", "--space", "ofa-mbv3-w1.0", "--resolutions", "160,192,224",
                           "--accuracy", TestData.packageRoot + "/predictors/ofa-mbv3-w1.0-top1",
                           "--latency", TestData.packageRoot + "/predictors/cpu-lut-w1.0"]
@@ -219,7 +220,7 @@ import Testing
     ])
     func cliRefusesUnboundedNumbersInOneLine(extra: [String], message: String) throws {
         let start = Date()
-        let (status, out, err) = try PredictCommandTests.run(Self.cpuArgs + ["--target", "8"] + extra)
+        let (status, out, err) = try Executable.ofasearch(Self.cpuArgs + ["--target", "8"] + extra)
         #expect(status != 0 && out.isEmpty)
         #expect(err.contains(message), "\(err)")
         #expect(Date().timeIntervalSince(start) < 5)
@@ -227,7 +228,7 @@ import Testing
 
     @Test(.enabled(if: executable != nil, skipReason), arguments: ["8,,10", "8,", ",8", "8, ,10"])
     func cliRefusesEmptyTargetItems(targets: String) throws {
-        let (status, out, err) = try PredictCommandTests.run(Self.cpuArgs + ["--target", targets])
+        let (status, out, err) = try Executable.ofasearch(Self.cpuArgs + ["--target", targets])
         #expect(status != 0 && out.isEmpty)
         #expect(err.contains("--target: item") && err.contains("is empty"), "\(err)")
     }
@@ -239,7 +240,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var outputs: [String] = []
         for threads in ["1", "2"] {
-            let (status, out, err) = try PredictCommandTests.run(Self.cpuArgs + [
+            let (status, out, err) = try Executable.ofasearch(Self.cpuArgs + [
                 "--targets", "5,7,9", "--multi", "nsga2", "--population", "16", "--generations", "5", "--seed", "2",
                 "--threads", threads, "--json", "--front-csv", dir + "/front.csv", "--plot", dir + "/front.svg"])
             #expect(status == 0, "\(err)")
@@ -258,7 +259,7 @@ import Testing
         }
         #expect(outputs[0] == outputs[1])
         // An output folder that does not exist is refused before searching.
-        let (status, _, err) = try PredictCommandTests.run(Self.cpuArgs + ["--target", "8", "--plot", "/nonexistent-folder/p.svg"])
+        let (status, _, err) = try Executable.ofasearch(Self.cpuArgs + ["--target", "8", "--plot", "/nonexistent-folder/p.svg"])
         #expect(status != 0 && err.contains("--plot"))
     }
 }

@@ -6,12 +6,13 @@ import Testing
 @testable import OFAEngine
 @testable import OFAStrategies
 @testable import OFAExperiments
+import OFATestSupport
 
 /// Issue 11's reproductions of bad input: each ends in one error line naming the file, line and
 /// field, never a crash or a number that cannot be right.
 @Suite struct InputHardeningTests {
-    static let executable = PredictCommandTests.executable
-    static let skipReason = PredictCommandTests.skipReason
+    static let executable = Executable.ofasearch
+    static let skipReason = Executable.skipReason
     static let arch = #"{"ks":[3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3],"e":[3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3],"d":[2,2,2,2,2],"r":224}"#
 
     static func temporaryFile(_ name: String, _ contents: String) throws -> String {
@@ -25,7 +26,7 @@ import Testing
     /// One failing invocation: non-zero, nothing on stdout, exactly one line on stderr.
     static func expectOneLineError(_ args: [String], stdin: String = "", contains parts: [String],
                                    sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let (status, out, err) = try PredictCommandTests.run(args, stdin: stdin)
+        let (status, out, err) = try Executable.ofasearch(args, stdin: stdin)
         #expect(status == 1, "exit \(status): \(err)", sourceLocation: sourceLocation)
         #expect(out.isEmpty, "stdout: \(out.prefix(200))", sourceLocation: sourceLocation)
         #expect(err.split(separator: "\n").count == 1, "stderr: \(err.prefix(400))", sourceLocation: sourceLocation)
@@ -83,7 +84,7 @@ import Testing
         // In-space values there are fine (the data sets hold arbitrary choices in skipped blocks).
         ks[3] = 7
         let fine = #"{"ks":\#(ks),"e":\#(Array(repeating: 3, count: 20)),"d":[2,2,2,2,2],"r":224}"#
-        let (status, out, _) = try PredictCommandTests.run(["predict", "--space", "ofa-mbv3-w1.2", "--macs"], stdin: fine)
+        let (status, out, _) = try Executable.ofasearch(["predict", "--space", "ofa-mbv3-w1.2", "--macs"], stdin: fine)
         #expect(status == 0 && out.contains(#""macs":"#))
     }
 
@@ -165,7 +166,7 @@ import Testing
 
     @Test(.enabled(if: executable != nil, skipReason))
     func emptyResolutionItemIsRefused() throws {
-        let (status, _, err) = try PredictCommandTests.run(["predict", "--space", "ofa-mbv3-w1.2", "--resolutions=160,,176", "--macs"], stdin: Self.arch)
+        let (status, _, err) = try Executable.ofasearch(["predict", "--space", "ofa-mbv3-w1.2", "--resolutions=160,,176", "--macs"], stdin: Self.arch)
         #expect(status != 0)
         #expect(err.contains("--resolutions: item 2 of '160,,176' is empty"), "\(err)")
     }
@@ -355,10 +356,10 @@ import Testing
     func undefinedMetricsAreLeftOut() throws {
         let model = TestData.packageRoot + "/predictors/ofa-mbv3-w1.0-top1"
         let data = try Self.temporaryFile("one-row.jsonl", Self.arch.replacingOccurrences(of: "}", with: #","top1":70.5}"#) + "\n")
-        let (status, out, err) = try PredictCommandTests.run(["predictor", "eval", "--model", model, "--data", data, "--json"])
+        let (status, out, err) = try Executable.ofasearch(["predictor", "eval", "--model", model, "--data", data, "--json"])
         #expect(status == 0, "\(err)")
         #expect(!out.contains("null") && !out.contains("kendall_tau") && out.contains(#""rmse":"#))
-        let (textStatus, text, _) = try PredictCommandTests.run(["predictor", "eval", "--model", model, "--data", data])
+        let (textStatus, text, _) = try Executable.ofasearch(["predictor", "eval", "--model", model, "--data", data])
         #expect(textStatus == 0 && !text.contains("nan") && text.contains("kendall_tau n/a"))
         #expect(JSONValue.object([("a", .double(.nan)), ("b", .array([.object([("c", .double(.infinity)), ("d", .int(1))])]))])
                     .omittingUndefinedNumbers.rendered() == #"{"b":[{"d":1}]}"#)
@@ -390,7 +391,7 @@ import Testing
         try writer.run()
         pipe.fileHandleForWriting.write(Data(Self.mlpJSON().utf8))
         try pipe.fileHandleForWriting.close()
-        let (status, out, err) = try PredictCommandTests.run(["predict", "--space", "ofa-mbv3-w1.2", "--accuracy", fifo], stdin: Self.arch)
+        let (status, out, err) = try Executable.ofasearch(["predict", "--space", "ofa-mbv3-w1.2", "--accuracy", fifo], stdin: Self.arch)
         writer.waitUntilExit()
         #expect(status == 0 && out.contains(#""accuracy":"#), "\(err)")
         // /dev/zero as standard input: refused after a megabyte, not read without end.
@@ -429,10 +430,10 @@ import Testing
 
 /// `search` and `predict` say when a latency table was profiled on another CPU (once, stderr).
 @Suite struct ForeignTableWarningTests {
-    @Test(.enabled(if: PredictCommandTests.executable != nil, PredictCommandTests.skipReason))
+    @Test(.enabled(if: Executable.ofasearch != nil, Executable.skipReason))
     func predictWarnsOnceAboutATableFromAnotherCPU() throws {
         let table = TestData.packageRoot + "/predictors/cpu-lut-w1.0"
-        let (status, out, err) = try PredictCommandTests.run(["predict", "--space", "ofa-mbv3-w1.0", "--latency", table],
+        let (status, out, err) = try Executable.ofasearch(["predict", "--space", "ofa-mbv3-w1.0", "--latency", table],
                                                              stdin: InputHardeningTests.arch + "\n" + InputHardeningTests.arch + "\n")
         #expect(status == 0 && out.split(separator: "\n").count == 2)
         let foreign = ProfiledLatencyTable.foreignOrigin(path: table) != nil

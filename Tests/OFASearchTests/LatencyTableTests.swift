@@ -5,6 +5,7 @@ import Testing
 @testable import OFAPredictors
 @testable import OFAEngine
 @testable import OFAExperiments
+import OFATestSupport
 
 @Suite struct LatencyTableTests {
     static func tempDir() -> String {
@@ -134,13 +135,14 @@ import Testing
     }
 
     @Test func scatterPlotHasAxesPointsAndBand() {
-        #expect(LatencyScatterPlot.ticks(upTo: 10.5) == [0, 2, 4, 6, 8, 10])
-        #expect(LatencyScatterPlot.ticks(upTo: 0.9) == [0, 0.2, 0.4, 0.6000000000000001, 0.8])
-        let svg = LatencyScatterPlot(predicted: [1, 2, 3], measured: [1.05, 2.5, 3], title: "t").svg
-        #expect(svg.hasPrefix("<svg"))
-        #expect(svg.components(separatedBy: "<circle").count - 1 == 3)
-        #expect(svg.components(separatedBy: "#d62728").count - 1 == 1, "one point outside ±10%")
-        #expect(svg.contains("<polygon") && svg.contains("stroke-dasharray"))
+        let plot = LatencyScatterPlot(predicted: [1, 2, 3], measured: [1.05, 2.5, 3], title: "t")
+        #expect(abs((plot.chart.xRange?.upperBound ?? 0) - 3.15) < 1e-9 && plot.chart.yRange == plot.chart.xRange)
+        let svg = plot.svg
+        #expect(svg.hasPrefix("<?xml"))
+        // Three points and the legend's two markers (within, outside).
+        #expect(svg.components(separatedBy: "<circle").count - 1 == 5)
+        #expect(svg.components(separatedBy: "#d62728").count - 1 == 2, "one point outside ±10%, and its legend entry")
+        #expect(svg.contains("stroke-dasharray") && svg.contains("±10%"))
         #expect(svg.contains("measured end-to-end latency (ms)"))
     }
 

@@ -3,6 +3,7 @@ import Testing
 @testable import OFACore
 @testable import OFAExperiments
 import OFAStrategies
+import OFATestSupport
 
 @Suite("Experiment manifests")
 struct ManifestTests {

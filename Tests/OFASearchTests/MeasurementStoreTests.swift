@@ -4,6 +4,7 @@ import Testing
 @testable import OFAPredictors
 @testable import OFAEvaluators
 @testable import OFAExperiments
+import OFATestSupport
 
 /// The measurement store (issue 13): keyed by evaluator identity, space and canonical
 /// architecture; the first measurement kept; shared by connections; an evaluator with a store
@@ -60,7 +61,7 @@ import Testing
     func anotherDatabaseIsNotConverted() throws {
         let folder = TempFolder()
         let path = folder.path + "/other.db"
-        let made = try RunCommandHardeningTests.run(EvaluatorTests.python!, ["-c", "import sqlite3; c = sqlite3.connect('\(path)'); c.execute('create table trials (x)'); c.commit()"])
+        let made = try Executable.run(EvaluatorTests.python!, ["-c", "import sqlite3; c = sqlite3.connect('\(path)'); c.execute('create table trials (x)'); c.commit()"])
         #expect(made.0 == 0, "\(made.2)")
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(throws: StoreError.database(path: path, reason: "is a SQLite database but not a measurement store")) { try MeasurementStore(path: path) }
@@ -119,7 +120,7 @@ import Testing
 
     /// `kill -9` of ofasearch in the middle of measuring loses nothing committed: the rerun
     /// measures only what the store does not hold, and answers as a run without the kill.
-    @Test(.enabled(if: EvaluatorTests.python != nil && PredictCommandTests.executable != nil, "needs python3 and the built executable"))
+    @Test(.enabled(if: EvaluatorTests.python != nil && Executable.ofasearch != nil, "needs python3 and the built executable"))
     func aKilledRunLosesNothingCommitted() throws {
         let folder = TempFolder()
         let log = folder.path + "/measured.jsonl"
@@ -132,7 +133,7 @@ import Testing
         folder.write("archs.jsonl", archs.map { $0.json.rendered() + "\n" }.joined())
         func predict() throws -> Process {
             let p = Process()
-            p.executableURL = URL(fileURLWithPath: try #require(PredictCommandTests.executable))
+            p.executableURL = URL(fileURLWithPath: try #require(Executable.ofasearch))
             p.arguments = ["predict", "--space", EvaluatorTests.space.name, "--accuracy", folder.path + "/slow.yaml",
                            "--input", folder.path + "/archs.jsonl", "--batch-size", "40"]
             p.standardOutput = FileHandle.nullDevice

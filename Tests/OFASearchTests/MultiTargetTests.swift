@@ -4,6 +4,7 @@ import Testing
 @testable import OFAPredictors
 @testable import OFAStrategies
 @testable import OFAExperiments
+import OFATestSupport
 
 @Suite struct MultiTargetTests {
     static let resolutions = [160, 176, 192, 208, 224]

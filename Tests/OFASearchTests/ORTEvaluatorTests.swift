@@ -3,6 +3,7 @@ import Testing
 @testable import OFACore
 @testable import OFAEvaluators
 @testable import OFAExperiments
+import OFATestSupport
 
 /// The ONNX Runtime evaluator (scripts/evaluators/ort_evaluator.py, issue 13) in `.venv`, which
 /// `make venv` creates from PyPI: its graphs are the network ofasearch counts, and it answers
@@ -12,16 +13,16 @@ import Testing
     static let python = root + "/.venv/bin/python"
     static let available: Bool = {
         guard FileManager.default.isExecutableFile(atPath: python) else { return false }
-        return (try? RunCommandHardeningTests.run(python, ["-c", "import onnx, onnxruntime, numpy"]).0) == 0
+        return (try? Executable.run(python, ["-c", "import onnx, onnxruntime, numpy"]).0) == 0
     }()
     static let skipReason: Comment = "no .venv with onnx and onnxruntime (make venv): skipping the ONNX Runtime evaluator tests"
 
     /// MACs and parameters of the ONNX graphs equal ofasearch's analytic counts (20 random
     /// subnets per space here; docs/evaluators.md states the 200-subnet run).
-    @Test(.enabled(if: available && PredictCommandTests.executable != nil, skipReason))
+    @Test(.enabled(if: available && Executable.ofasearch != nil, skipReason))
     func graphsCountLikeOFASearch() throws {
-        let (status, out, err) = try RunCommandHardeningTests.run(Self.python, [Self.root + "/scripts/evaluators/check_ort_counts.py",
-                                                                               "--binary", try #require(PredictCommandTests.executable),
+        let (status, out, err) = try Executable.run(Self.python, [Self.root + "/scripts/evaluators/check_ort_counts.py",
+                                                                               "--binary", try #require(Executable.ofasearch),
                                                                                "--samples", "20"], in: Self.root)
         #expect(status == 0, "\(err)")
         let lines = out.split(separator: "\n").filter { $0.hasPrefix("{") }

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 @testable import OFACore
 @testable import OFAStrategies
+import OFATestSupport
 
 /// The search's own pieces tested directly: the architecture hash table against the standard
 /// library's dictionary, and a strategy running an operator it was handed.

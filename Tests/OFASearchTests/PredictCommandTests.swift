@@ -3,39 +3,18 @@ import Testing
 @testable import OFACore
 @testable import OFAPredictors
 @testable import OFAExperiments
+import OFATestSupport
 
 /// `ofasearch predict` end to end: runs the built executable (next to the test bundle).
 @Suite struct PredictCommandTests {
-    static let executable: String? = {
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [dir, dir.deletingLastPathComponent()] {
-            let path = candidate.appendingPathComponent("ofasearch").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
-    }()
-    static let skipReason: Comment = "the ofasearch executable was not built next to the tests (run `swift build` first)"
+    static let executable = Executable.ofasearch
+    static let skipReason = Executable.skipReason
 
     static let tutorial = #"{"ks":[5,3,7,7,5,3,7,7,7,7,3,3,5,5,7,3,3,3,5,5],"e":[3,3,6,6,4,4,4,4,6,3,4,4,4,4,4,3,6,6,6,6],"d":[2,2,3,4,3],"r":192}"#
 
     /// Runs `ofasearch predict ARGS` with `stdin`; returns (status, stdout, stderr).
     static func predict(_ args: [String], stdin: String) throws -> (Int32, String, String) {
-        try run(["predict"] + args, stdin: stdin)
-    }
-
-    /// Runs `ofasearch ARGS` with `stdin`; returns (status, stdout, stderr).
-    static func run(_ args: [String], stdin: String = "") throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(executable))
-        process.arguments = args
-        let input = Pipe(), output = Pipe(), error = Pipe()
-        process.standardInput = input; process.standardOutput = output; process.standardError = error
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile(), err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        try Executable.ofasearch(["predict"] + args, stdin: stdin)
     }
 
     @Test(.enabled(if: executable != nil, skipReason))

@@ -3,6 +3,7 @@ import Testing
 @testable import OFACore
 @testable import OFAPredictors
 @testable import OFAExperiments
+import OFATestSupport
 
 /// The OFA tutorial's numbers (`../shared/ofa-data/golden.json`) reproduced by the note10 table and
 /// the MLP, and the i7 table's sums for both widths.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import OFASearch
+import OFATestSupport
 
 /// `PredictorLoader.accuracy` recognises what a path holds (MLP json, XGBoost model directory) and
 /// refuses everything else with an error naming the path; none of this needs ../shared.

@@ -4,6 +4,7 @@ import Testing
 @testable import OFACore
 @testable import OFAPredictors
 @testable import OFAExperiments
+import OFATestSupport
 
 /// Encoding, MACs, parsing and error behaviour of the predictors (no golden numbers here).
 @Suite struct PredictorTests {

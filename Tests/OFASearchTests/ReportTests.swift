@@ -5,6 +5,7 @@ import FoundationXML
 import Testing
 @testable import OFACore
 @testable import OFAExperiments
+import OFATestSupport
 
 @Suite("Reports")
 struct ReportTests {

@@ -3,14 +3,15 @@ import Testing
 @testable import OFACore
 @testable import OFAEngine
 @testable import OFAExperiments
+import OFATestSupport
 
 /// `ofasearch run` and `merge` through the built executable (issue 11): every refusal is one
 /// line on stderr with a non-zero status, nothing is written outside the output folder, and
 /// full or read-only file systems (tmpfs mounts in a private namespace, where `unshare` allows
 /// them) are reported by path and reason.
 @Suite struct RunCommandHardeningTests {
-    static let executable = PredictCommandTests.executable
-    static let skipReason = PredictCommandTests.skipReason
+    static let executable = Executable.ofasearch
+    static let skipReason = Executable.skipReason
 
     /// Whether this machine lets an unprivileged user namespace mount a tmpfs (for the full and
     /// read-only file-system tests).
@@ -19,26 +20,11 @@ import Testing
         let dir = NSTemporaryDirectory() + "ofasearch-mount-probe-\(getpid())"
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        return (try? run("/usr/bin/unshare", ["-rm", "sh", "-c", "mount -t tmpfs tmpfs \"$0\"", dir]).0) == 0
+        return (try? Executable.run("/usr/bin/unshare", ["-rm", "sh", "-c", "mount -t tmpfs tmpfs \"$0\"", dir]).0) == 0
     }()
 
-    /// Runs `executable ARGS` in `directory`; returns (status, stdout, stderr).
-    static func run(_ executable: String, _ args: [String], in directory: String? = nil) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = args
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output; process.standardError = error
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile(), err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
-    }
-
     static func ofasearch(_ args: [String], in directory: String? = nil) throws -> (Int32, String, String) {
-        try run(try #require(executable), args, in: directory)
+        try Executable.run(try #require(executable), args, in: directory)
     }
 
     /// A small experiment on committed predictors: 6 runs, well under a second.
@@ -172,7 +158,7 @@ import Testing
         "$1" run "$2" --out "$0/out" --jobs 1; echo "status=$?"
         echo "saved:"; ls "$0/out/runs" | grep '\\.jsonl$' || true
         """
-        let (status, out, err) = try Self.run("/usr/bin/unshare", ["-rm", "sh", "-c", script, disk, try #require(Self.executable), manifest])
+        let (status, out, err) = try Executable.run("/usr/bin/unshare", ["-rm", "sh", "-c", script, disk, try #require(Self.executable), manifest])
         #expect(status == 0, "\(err)")
         #expect(out.contains("status=1"), "\(out)")
         let lines = Self.errorLines(err)
@@ -208,7 +194,7 @@ import Testing
         "$1" run "$2" --out "$0/new" 2>&1; echo "new=$?"
         "$1" run "$2" --out "$0/out2" --resume 2>&1; echo "pending=$?"
         """
-        let (status, out, err) = try Self.run("/usr/bin/unshare", ["-rm", "sh", "-c", script, disk, try #require(Self.executable), manifest])
+        let (status, out, err) = try Executable.run("/usr/bin/unshare", ["-rm", "sh", "-c", script, disk, try #require(Self.executable), manifest])
         #expect(status == 0, "\(out) \(err)")
         let lines = out.split(separator: "\n").filter { !$0.hasPrefix("warning:") }.map(String.init)
         #expect(lines == [

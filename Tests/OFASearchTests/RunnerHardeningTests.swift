@@ -3,6 +3,7 @@ import Testing
 @testable import OFACore
 @testable import OFAEngine
 @testable import OFAExperiments
+import OFATestSupport
 
 /// The experiment runner and its output folder under hostile conditions (issue 11): output
 /// paths that are empty, the root, unwritable or full; manifest names that climb out of `out/`;
@@ -332,15 +333,5 @@ struct RunnerHardeningTests {
         _ = try runner(same, folder.path + "/out2").run()
         #expect(!folder.read("out2/report.md").contains("another CPU"))
         #expect(!folder.read("out2/plan.json").contains("foreignTables"))
-    }
-}
-
-/// Loads nothing: every predictor fails.
-struct FailingProvider: PredictorProvider {
-    func accuracyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any AccuracyPredictor {
-        throw PredictorError.unsupported("no accuracy here")
-    }
-    func efficiencyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any EfficiencyPredictor {
-        throw PredictorError.unsupported("no efficiency here")
     }
 }

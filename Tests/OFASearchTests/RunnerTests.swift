@@ -4,6 +4,7 @@ import Testing
 @testable import OFAPredictors
 @testable import OFAStrategies
 @testable import OFAExperiments
+import OFATestSupport
 
 @Suite("Experiment runner")
 struct RunnerTests {
@@ -322,30 +323,5 @@ struct RunnerTests {
         let bottomUp = records.first { $0.multi == "bottom-up" }!.runEvaluations
         #expect(bottomUp < independent)
         #expect(folder.read("one/report.md").contains("| K | independent time (s) | bottom-up/paper | bottom-up/improved | top-down/paper | top-down/improved | nsga2 |"))
-    }
-}
-
-/// A slow cost model standing in for measured latency (1 ms per call).
-struct SlowCost: EfficiencyPredictor {
-    var name = "slow"
-    var metric: EfficiencyMetric { .latency }
-    func predictEfficiency(_ archs: [Architecture]) throws -> [Double] {
-        usleep(UInt32(1000 * archs.count))
-        return try RunnerFakeCost().predictEfficiency(archs).map { $0 * 1.1 }
-    }
-}
-
-struct ProjectionProvider: PredictorProvider {
-    func accuracyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any AccuracyPredictor { RunnerFakeAccuracy() }
-    func efficiencyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any EfficiencyPredictor {
-        reference.kind == .measured ? SlowCost() : RunnerFakeCost()
-    }
-}
-
-/// The real MACs counter with the fake accuracy (no data files needed).
-struct MACsWithFakeAccuracy: PredictorProvider {
-    func accuracyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any AccuracyPredictor { RunnerFakeAccuracy() }
-    func efficiencyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any EfficiencyPredictor {
-        MACsPredictor(width: space.width)
     }
 }

@@ -3,6 +3,7 @@ import Testing
 @testable import OFACore
 @testable import OFAStrategies
 @testable import OFAExperiments
+import OFATestSupport
 
 /// Search with OFA's MLP and the note10 table (skipped without ../shared).
 @Suite(.enabled(if: TestData.available, TestData.skipReason))

@@ -3,6 +3,7 @@ import Testing
 @testable import OFACore
 @testable import OFAStrategies
 @testable import OFAExperiments
+import OFATestSupport
 
 @Suite struct SearchTests {
     static let resolutions = [160, 176, 192, 208, 224]

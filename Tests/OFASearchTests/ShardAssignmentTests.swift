@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import OFACore
 @testable import OFAExperiments
+import OFATestSupport
 
 /// `--shard I/N` and `--shard auto` (SLURM and Kubernetes environments), the cost estimate and the
 /// cost-balanced assignment, and merge's missing-run check (issue 15).
@@ -224,7 +225,7 @@ struct ShardAssignmentTests {
 /// through the built executable: merged results equal an unsharded run's; a missing run is
 /// refused with its shard unless --allow-missing.
 @Suite struct ShardCommandTests {
-    static var executable: String? { PredictCommandTests.executable }
+    static var executable: String? { Executable.ofasearch }
 
     /// Runs `ofasearch ARGS` with the scheduler variables of this process removed and `env` added.
     static func run(_ args: [String], env: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
@@ -271,7 +272,7 @@ struct ShardAssignmentTests {
         """)
     }
 
-    @Test(.enabled(if: executable != nil, PredictCommandTests.skipReason))
+    @Test(.enabled(if: executable != nil, Executable.skipReason))
     func kubernetesIndexedJobShardsMergeToTheUnshardedRun() throws {
         let folder = TempFolder()
         let m = Self.manifest(folder)
@@ -331,7 +332,7 @@ struct ShardAssignmentTests {
         #expect(withoutTimings(folder.read("merged/runs.jsonl")) == withoutTimings(folder.read("whole/runs.jsonl")))
     }
 
-    @Test(.enabled(if: executable != nil, PredictCommandTests.skipReason))
+    @Test(.enabled(if: executable != nil, Executable.skipReason))
     func autoWithoutASchedulerIsOneLine() throws {
         let folder = TempFolder()
         let r = try Self.run(["run", Self.manifest(folder), "--shard", "auto", "--out", folder.path + "/x"])

@@ -3,6 +3,7 @@ import Testing
 @testable import OFACore
 @testable import OFAPredictors
 @testable import OFAExperiments
+import OFATestSupport
 
 /// The manifests under experiments/ validate as shipped: the quickstart without ../shared, the
 /// others with it, and those needing it fail clearly when it is absent.
@@ -42,19 +43,5 @@ struct ShippedManifestTests {
             let m = try loader(shared: TestData.shared).load(path: Self.experiments + "/\(name).yaml")
             #expect(RunPlan(manifest: m).runs.count == runs, "\(name)")
         }
-    }
-}
-
-/// The default catalog, with measured latency replaced by the committed CPU table: a debug build
-/// measures subnets tens of times slower than a release build, which would make the manifests'
-/// millisecond targets look infeasible (and the test slow).
-struct TableForMeasured: PredictorProvider {
-    let catalog = PredictorCatalog()
-    func accuracyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any AccuracyPredictor {
-        try catalog.accuracyPredictor(reference, space: space)
-    }
-    func efficiencyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any EfficiencyPredictor {
-        guard reference.kind == .measured else { return try catalog.efficiencyPredictor(reference, space: space) }
-        return try LatencyTable(contentsOf: TestData.packageRoot + "/predictors/cpu-lut-w1.0", for: space)
     }
 }

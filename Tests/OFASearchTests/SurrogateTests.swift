@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import OFASearch
+import OFATestSupport
 
 /// Surrogate-assisted search (issue 14): the kernel ridge surrogate against a dense solve, and
 /// the loop's promises — budget, answers evaluated on the truth, determinism, warm starts.

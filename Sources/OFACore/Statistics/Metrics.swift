@@ -95,4 +95,17 @@ public enum Metrics {
         for i in predicted.indices where abs(predicted[i] - measured[i]) <= tolerance * abs(measured[i]) { hits += 1 }
         return Double(hits) / Double(predicted.count)
     }
+
+    /// Share of relative errors within ±`tolerance` (|error| ≤ tolerance); NaN for none.
+    public static func shareWithin(relativeErrors: [Double], tolerance: Double) -> Double {
+        Double(relativeErrors.filter { abs($0) <= tolerance }.count) / Double(relativeErrors.count)
+    }
+
+    /// The median (the mean of the two middle values for an even count); NaN for none.
+    public static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let s = values.sorted()
+        let n = s.count
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
+    }
 }

@@ -38,10 +38,8 @@ public enum ArchitectureCost {
     static func calibration(real: any EfficiencyPredictor, proxy: any EfficiencyPredictor, space: any SearchSpace,
                             samples: Int, seed: UInt64) throws -> Double {
         let archs = sample(space, samples, seed: seed)
-        let ratios = try archs.map { try real.predictEfficiency($0) / proxy.predictEfficiency($0) }.filter { $0.isFinite && $0 > 0 }.sorted()
-        guard !ratios.isEmpty else { return 1 }
-        let n = ratios.count
-        return n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2
+        let ratios = try archs.map { try real.predictEfficiency($0) / proxy.predictEfficiency($0) }.filter { $0.isFinite && $0 > 0 }
+        return ratios.isEmpty ? 1 : Metrics.median(ratios)
     }
 
     /// The subnets both measurements use: `count` drawn uniformly from `space`.

@@ -99,8 +99,23 @@ public struct ExperimentRunner: Sendable {
                                   reason: FileSystem.reason(errno: errno))
         }
 
-        // Load every predictor the pending runs need once, up front and on this thread (some
-        // libraries load models thread-unsafely); runs share them read-only.
+        let contexts = try loadContexts(for: todo)
+        let (failures, unsaved) = execute(todo, contexts: contexts, layout: layout)
+
+        var outputError: String?
+        var merged = index
+        merged.shard = nil
+        do { try ExperimentOutputs(index: merged, sources: [output]).write(to: output) } catch { outputError = "\(error)" }
+        let failed = failures.items.sorted { $0.run < $1.run }.map { (run: $0.run, error: $0.error) }
+        let lost = unsaved.items.sorted { $0.index < $1.index }
+        return Summary(planned: mine.count, alreadyDone: mine.count - pending.count, completed: todo.count - failed.count - lost.count,
+                       failures: failed, notSaved: lost.map(\.run), notSavedError: lost.first?.error, outputError: outputError,
+                       foreignTables: foreign, wallSeconds: (clock.now - start).seconds)
+    }
+
+    /// Loads every predictor the pending runs need once, up front and on this thread (some
+    /// libraries load models thread-unsafely); runs share them read-only. By part, then space.
+    private func loadContexts(for todo: [PlannedRun]) throws -> [Int: [Int: RunContext]] {
         var contexts: [Int: [Int: RunContext]] = [:]
         for run in todo where contexts[run.partIndex]?[run.spaceIndex] == nil {
             let part = plan.manifest.parts[run.partIndex]
@@ -119,42 +134,25 @@ public struct ExperimentRunner: Sendable {
             }
             contexts[run.partIndex, default: [:]][run.spaceIndex] = context
         }
+        return contexts
+    }
 
-        let loaded = contexts
+    /// Runs `todo` on `jobs` threads; the runs that failed and those whose result was lost.
+    private func execute(_ todo: [PlannedRun], contexts: [Int: [Int: RunContext]],
+                         layout: OutputLayout) -> (failures: FailureList, unsaved: FailureList) {
         let progress = RunProgressLine(total: todo.count, enabled: showProgress)
         let queue = WorkQueue(count: todo.count)
         let failures = FailureList()
         let unsaved = FailureList()
         let workers = max(1, min(jobs, todo.count))
-        let backend = self.backend
-        let manifest = plan.manifest
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let i = queue.next() {
                 let run = todo[i]
-                let part = manifest.parts[run.partIndex]
-                let context = loaded[run.partIndex]![run.spaceIndex]!
                 progress.started(run.id)
                 do {
-                    let request = SearchRequest(space: context.space, accuracy: context.accuracy, efficiency: context.proxy ?? context.efficiency,
-                                                strategy: run.strategy, targets: run.targets, mode: run.mode, variant: run.variant, multi: part.multi,
-                                                seed: run.runSeed)
-                    let t0 = clock.now
-                    let outcome = try backend.search(request)
-                    let seconds = (clock.now - t0).seconds
-                    guard outcome.targets.count == run.targets.count else {
-                        throw RunnerError.backend("returned \(outcome.targets.count) results for \(run.targets.count) targets")
-                    }
-                    let front = RunFront(run: run, outcome: outcome, metric: (context.proxy ?? context.efficiency).metric,
-                                         projected: context.secondsPerArchitecture != nil)
-                    var records = RunRecord.records(run: run, outcome: outcome, front: front.front, metric: context.efficiency.metric, seconds: seconds)
-                    if let cost = context.secondsPerArchitecture {
-                        records = try records.map { try $0.projected(secondsPerArchitecture: cost, proxyScale: context.proxyScale, realCost: context.efficiency) }
-                    }
+                    let records = try search(run, context: contexts[run.partIndex]![run.spaceIndex]!)
                     do {
-                        // The front first: a run is finished when its lines are written.
-                        if let trace = outcome.surrogate { try AtomicFile.write(trace.json.rendered() + "\n", to: layout.surrogateFile(run.id)) }
-                        try AtomicFile.write(front.json.rendered() + "\n", to: layout.frontFile(run.id))
-                        try AtomicFile.write(records.map { $0.json.rendered() + "\n" }.joined(), to: layout.runFile(run.id))
+                        try records.save(run.id, in: layout)
                     } catch {
                         // The search ran but its result is lost: say which, not just that a write failed.
                         unsaved.append(run.index, run.id, "\(error)")
@@ -169,16 +167,43 @@ public struct ExperimentRunner: Sendable {
             }
         }
         progress.done()
+        return (failures, unsaved)
+    }
 
-        var outputError: String?
-        var merged = index
-        merged.shard = nil
-        do { try ExperimentOutputs(index: merged, sources: [output]).write(to: output) } catch { outputError = "\(error)" }
-        let failed = failures.items.sorted { $0.run < $1.run }.map { (run: $0.run, error: $0.error) }
-        let lost = unsaved.items.sorted { $0.index < $1.index }
-        return Summary(planned: mine.count, alreadyDone: mine.count - pending.count, completed: todo.count - failed.count - lost.count,
-                       failures: failed, notSaved: lost.map(\.run), notSavedError: lost.first?.error, outputError: outputError,
-                       foreignTables: foreign, wallSeconds: (clock.now - start).seconds)
+    /// One run's search, and the lines it leaves.
+    private func search(_ run: PlannedRun, context: RunContext) throws -> RunFiles {
+        let part = plan.manifest.parts[run.partIndex]
+        let request = SearchRequest(space: context.space, accuracy: context.accuracy, efficiency: context.proxy ?? context.efficiency,
+                                    strategy: run.strategy, targets: run.targets, mode: run.mode, variant: run.variant, multi: part.multi,
+                                    seed: run.runSeed)
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        let outcome = try backend.search(request)
+        let seconds = (clock.now - t0).seconds
+        guard outcome.targets.count == run.targets.count else {
+            throw RunnerError.backend("returned \(outcome.targets.count) results for \(run.targets.count) targets")
+        }
+        let front = RunFront(run: run, outcome: outcome, metric: (context.proxy ?? context.efficiency).metric,
+                             projected: context.secondsPerArchitecture != nil)
+        var records = RunRecord.records(run: run, outcome: outcome, front: front.front, metric: context.efficiency.metric, seconds: seconds)
+        if let cost = context.secondsPerArchitecture {
+            records = try records.map { try $0.projected(secondsPerArchitecture: cost, proxyScale: context.proxyScale, realCost: context.efficiency) }
+        }
+        return RunFiles(surrogate: outcome.surrogate?.json, front: front.json, records: records.map(\.json))
+    }
+}
+
+/// What one finished run writes.
+private struct RunFiles {
+    var surrogate: JSONValue?
+    var front: JSONValue
+    var records: [JSONValue]
+
+    /// The front first: a run is finished when its lines are written.
+    func save(_ run: String, in layout: OutputLayout) throws {
+        if let surrogate { try AtomicFile.write(surrogate.rendered() + "\n", to: layout.surrogateFile(run)) }
+        try AtomicFile.write(front.rendered() + "\n", to: layout.frontFile(run))
+        try AtomicFile.write(records.map { $0.rendered() + "\n" }.joined(), to: layout.runFile(run))
     }
 }
 

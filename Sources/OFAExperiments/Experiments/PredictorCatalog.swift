@@ -65,16 +65,7 @@ public final class PredictorCatalog: PredictorProvider, Sendable {
             if let x = p as? XGBoostAccuracyPredictor { try Self.check(x.model, covers: space, reference: reference) }
             return p
         }
-        let p: any AccuracyPredictor
-        switch reference.kind {
-        case .mlp: p = try MLPAccuracyPredictor(contentsOf: try path(reference))
-        case .xgboost:
-            let model = try XGBoostModel(directory: try path(reference), kind: .accuracy)
-            try Self.check(model, covers: space, reference: reference)
-            p = try XGBoostAccuracyPredictor(model: model)
-        case .command: p = try EvaluatorAccuracyPredictor(evaluator: try loaded.evaluator(reference), space: space.name)
-        default: throw PredictorError.unsupported("'\(reference.spelled)': \(reference.kind.rawValue) accuracy predictors are not available in this build")
-        }
+        let p = try makeAccuracyPredictor(reference, space: space, evaluator: { try loaded.evaluator(reference) })
         loaded.accuracy[k] = p
         return p
     }
@@ -87,24 +78,55 @@ public final class PredictorCatalog: PredictorProvider, Sendable {
                                             loaded: inout Loaded) throws -> any EfficiencyPredictor {
         let k = key(reference, space)
         if let p = loaded.efficiency[k] { return p }
-        let p: any EfficiencyPredictor
-        switch reference.kind {
-        case .lut:
-            p = try LatencyTable(contentsOf: try path(reference), for: space)
-            // Another machine's milliseconds: one line on stderr (once per table and process).
-            ProfiledLatencyTable.warnIfProfiledElsewhere(path: try path(reference), name: reference.spelled)
-        case .macs: p = MACsPredictor(width: space.width)
-        case .measured:
-            p = MeasuredLatencyPredictor(width: space.width, clock: reference.clock.flatMap(Stopwatch.init(rawValue:)) ?? .wall)
-        case .xgboost:
-            let model = try XGBoostModel(directory: try path(reference), kind: .latency)
-            try Self.check(model, covers: space, reference: reference)
-            p = try XGBoostLatencyPredictor(model: model)
-        case .command: p = try EvaluatorLatencyPredictor(evaluator: try loaded.evaluator(reference), space: space.name)
-        default: throw PredictorError.unsupported("'\(reference.spelled)': \(reference.kind.rawValue) efficiency predictors are not available in this build")
-        }
+        let p = try makeEfficiencyPredictor(reference, space: space, evaluator: { try loaded.evaluator(reference) })
         loaded.efficiency[k] = p
         return p
+    }
+
+    /// The one factory of accuracy predictors, for manifests (cached by the catalog) and the
+    /// command line (``PredictorLoader``): an XGBoost model must cover `space` when one is given
+    /// (``check(_:covers:reference:)``); an evaluator needs a space to measure in. `evaluator`
+    /// gives the worker of a `command` reference.
+    static func makeAccuracyPredictor(_ reference: PredictorReference, space: (any SearchSpace)?,
+                                      evaluator: () throws -> ExternalEvaluator) throws -> any AccuracyPredictor {
+        switch reference.kind {
+        case .mlp: return try MLPAccuracyPredictor(contentsOf: try path(reference))
+        case .xgboost: return try XGBoostAccuracyPredictor(model: try model(reference, kind: .accuracy, covering: space))
+        case .command: return try EvaluatorAccuracyPredictor(evaluator: try evaluator(), space: try measuredSpace(reference, space))
+        default: throw PredictorError.unsupported("'\(reference.spelled)': \(reference.kind.rawValue) accuracy predictors are not available in this build")
+        }
+    }
+
+    /// The one factory of efficiency predictors, for manifests and the command line.
+    static func makeEfficiencyPredictor(_ reference: PredictorReference, space: any SearchSpace,
+                                        evaluator: () throws -> ExternalEvaluator) throws -> any EfficiencyPredictor {
+        switch reference.kind {
+        case .lut:
+            let table = try LatencyTable(contentsOf: try path(reference), for: space)
+            // Another machine's milliseconds: one line on stderr (once per table and process).
+            ProfiledLatencyTable.warnIfProfiledElsewhere(path: try path(reference), name: reference.spelled)
+            return table
+        case .macs: return MACsPredictor(width: space.width)
+        case .measured:
+            return MeasuredLatencyPredictor(width: space.width, clock: reference.clock.flatMap(Stopwatch.init(rawValue:)) ?? .wall)
+        case .xgboost: return try XGBoostLatencyPredictor(model: try model(reference, kind: .latency, covering: space))
+        case .command: return try EvaluatorLatencyPredictor(evaluator: try evaluator(), space: space.name)
+        default: throw PredictorError.unsupported("'\(reference.spelled)': \(reference.kind.rawValue) efficiency predictors are not available in this build")
+        }
+    }
+
+    /// An XGBoost model directory of `kind`, checked against `space` when one is given.
+    private static func model(_ reference: PredictorReference, kind: XGBoostProvenance.Kind,
+                              covering space: (any SearchSpace)?) throws -> XGBoostModel {
+        let model = try XGBoostModel(directory: try path(reference), kind: kind)
+        if let space { try check(model, covers: space, reference: reference) }
+        return model
+    }
+
+    /// The space an evaluator is told with each request.
+    private static func measuredSpace(_ reference: PredictorReference, _ space: (any SearchSpace)?) throws -> String {
+        guard let space else { throw PredictorError.unsupported("an evaluator (\(reference.spelled)) needs a space to measure in") }
+        return space.name
     }
 
     /// Refuses a model asked about subnets it was not trained on: choices outside its space, or

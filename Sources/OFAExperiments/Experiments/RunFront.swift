@@ -53,11 +53,7 @@ public struct RunFront: Sendable {
 
     /// Reads a line written by ``json``; errors name the key.
     public init(json obj: JSONCObject) throws {
-        run = try obj.string("run")
-        index = try obj.int("index")
-        part = try obj.string("part")
-        space = try obj.string("space")
-        strategy = try obj.string("strategy")
+        (run, index, part, space, strategy) = try obj.runIdentity()
         multi = try obj.string("multi")
         k = try obj.int("k")
         seed = UInt64(truncatingIfNeeded: try obj.int("seed"))
@@ -87,5 +83,13 @@ extension FrontResult {
             return Candidate(arch: try Architecture(json: a), accuracy: try p.double("accuracy"), efficiency: try p.double(metric.rawValue))
         }
         self.init(points: points, answers: [], metric: metric, reference: reference)
+    }
+}
+
+extension JSONCObject {
+    /// The keys that name a planned run in `runs.jsonl` and `fronts.jsonl` (run id, plan
+    /// position, part, space, strategy label); errors name the key.
+    func runIdentity() throws -> (run: String, index: Int, part: String, space: String, strategy: String) {
+        (try string("run"), try int("index"), try string("part"), try string("space"), try string("strategy"))
     }
 }

@@ -113,11 +113,7 @@ public struct RunRecord: Sendable {
 
     /// Reads a line written by ``json``; errors name the key.
     public init(json obj: JSONCObject) throws {
-        run = try obj.string("run")
-        index = try obj.int("index")
-        part = try obj.string("part")
-        space = try obj.string("space")
-        strategy = try obj.string("strategy")
+        (run, index, part, space, strategy) = try obj.runIdentity()
         guard let kind = StrategySpec.Kind(rawValue: try obj.string("kind")) else { throw JSONInputError.invalid("unknown strategy kind") }
         self.kind = kind
         multi = try obj.string("multi")

@@ -4,9 +4,9 @@ import OFAPredictors
 import OFAEngine
 import OFAEvaluators
 
-/// Loads predictors from paths given on the command line or in a manifest, by looking at what
-/// the path holds. The one place to extend when a new predictor format appears (an XGBoost model
-/// directory).
+/// Loads predictors from paths given on the command line, by looking at what the path holds:
+/// it names the kind (a ``PredictorReference``) and loads it through the factory manifests use
+/// (``PredictorCatalog``), with the same compatibility checks.
 ///
 /// ```swift
 /// let accuracy = try PredictorLoader.accuracy(path: "../shared/ofa-data/predictors/ofa-tutorial-mlp-w1.2.json")
@@ -23,8 +23,8 @@ public enum PredictorLoader {
             throw PredictorError.unreadable(path: path, reason: "no such file or directory")
         }
         if !isDirectory.boolValue, EvaluatorSpec.looksLikeSpec(path) {
-            guard let space else { throw PredictorError.unsupported("an evaluator (\(path)) needs a space to measure in") }
-            return try EvaluatorAccuracyPredictor(spec: try EvaluatorSpec(contentsOf: path), space: space)
+            guard space != nil else { throw PredictorError.unsupported("an evaluator (\(path)) needs a space to measure in") }
+            return try load(.command, path, space: space)
         }
         if isDirectory.boolValue {
             guard FileManager.default.fileExists(atPath: path + "/" + XGBoostModel.provenanceFileName) else {
@@ -32,37 +32,37 @@ public enum PredictorLoader {
             }
             // The manifests' rules (PredictorCatalog): a model judges any space whose choices are
             // a subset of its own, at resolutions inside the range it saw.
-            let model = try XGBoostModel(directory: path, kind: .accuracy)
-            if let space { try PredictorCatalog.check(model, covers: space, reference: PredictorReference(kind: .xgboost, spelled: path, path: path)) }
-            return try XGBoostAccuracyPredictor(model: model)
+            return try load(.xgboost, path, space: space)
         }
         // Only a regular file can be peeked at: a named pipe is read once, by the MLP reader.
         var info = stat()
-        if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFIFO { return try MLPAccuracyPredictor(contentsOf: path) }
+        if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFIFO { return try load(.mlp, path, space: space) }
         guard let head = FileHandle(forReadingAtPath: path).map({ h in defer { try? h.close() }; return h.readData(ofLength: 4096) }) else {
             throw PredictorError.unreadable(path: path, reason: "cannot open the file")
         }
         let text = String(decoding: head, as: UTF8.self)
         if text.drop(while: \.isWhitespace).first == "{", text.contains("\"layers\"") {
-            return try MLPAccuracyPredictor(contentsOf: path)
+            return try load(.mlp, path, space: space)
         }
         throw PredictorError.malformed(path: path, reason: "not a known accuracy predictor (expected OFA's MLP json with a 'layers' key)")
+    }
+
+    private static func load(_ kind: PredictorReference.Kind, _ path: String, space: (any SearchSpace)?) throws -> any AccuracyPredictor {
+        try PredictorCatalog.makeAccuracyPredictor(PredictorReference(kind: kind, spelled: path, path: path), space: space,
+                                                   evaluator: { try ExternalEvaluator(spec: try EvaluatorSpec(contentsOf: path)) })
     }
 
     /// A latency look-up table (OFA's per-resolution directory or nsganetv2's single yaml file),
     /// or an external evaluator's spec (a yaml file with `kind: command`).
     public static func latency(path: String, space: any SearchSpace) throws -> any EfficiencyPredictor {
-        if EvaluatorSpec.looksLikeSpec(path) {
-            return try EvaluatorLatencyPredictor(spec: try EvaluatorSpec(contentsOf: path), space: space)
-        }
-        let table = try LatencyTable(contentsOf: path, for: space)
-        // A table profiled on another CPU is that CPU's latency: say so once (stderr).
-        _ = ProfiledLatencyTable.warnIfProfiledElsewhere(path: path)
-        return table
+        let reference = PredictorReference(kind: EvaluatorSpec.looksLikeSpec(path) ? .command : .lut, spelled: path, path: path)
+        return try PredictorCatalog.makeEfficiencyPredictor(reference, space: space,
+                                                            evaluator: { try ExternalEvaluator(spec: try EvaluatorSpec(contentsOf: path)) })
     }
 
     /// The analytic MACs counter for the space's network width.
     public static func macs(space: any SearchSpace) throws -> any EfficiencyPredictor {
-        MACsPredictor(width: space.width)
+        try PredictorCatalog.makeEfficiencyPredictor(PredictorReference(kind: .macs, spelled: "macs"), space: space,
+                                                     evaluator: { throw PredictorError.unsupported("no evaluator") })
     }
 }

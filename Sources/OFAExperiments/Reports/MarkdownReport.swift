@@ -11,6 +11,15 @@ import OFACore
 /// ```
 public enum MarkdownReport {
     public static func render(_ report: ExperimentReport, plots: [String]) -> String {
+        var md = header(report)
+        for part in report.index.parts {
+            md += PartSection(report: report, part: part).render(plots: plots)
+        }
+        return md + SurrogateSection.render(report)
+    }
+
+    /// The title, the description, what finished, tables from another CPU and how to read the numbers.
+    static func header(_ report: ExperimentReport) -> String {
         var md = "# \(report.index.name)\n\n"
         if let d = report.index.description { md += d.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n" }
         let finished = Set(report.records.map(\.run)).count
@@ -27,109 +36,7 @@ public enum MarkdownReport {
         md += "\n\nAccuracy is the predictor's top-1 in %; times are wall-clock seconds of the search itself "
         md += "(predictor loading excluded); mean ± sample standard deviation over seeds where there are several. "
         md += "Speedup = baseline ÷ this (time or evaluations).\n\n"
-
-        for part in report.index.parts {
-            let metric = report.metric(part: part.name)
-            let unit = metric == .latency ? "ms" : "MACs"
-            md += "## \(part.name)\n\n"
-            if let notes = part.notes { md += notes.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n" }
-            md += "Predictors: " + part.spaces.map { "\($0): accuracy `\(part.accuracy[$0] ?? "?")`, \(metric == .latency ? "latency" : "MACs") `\(part.efficiency[$0] ?? "?")`" }.joined(separator: "; ")
-            md += ". Baseline: \(part.baselineSpace) · \(part.baselineStrategy).\n\n"
-            guard !report.series(part: part.name).isEmpty else {
-                md += "_No finished runs._\n\n"
-                continue
-            }
-
-            // Totals.
-            let totals = report.totals(part: part.name)
-            let hasMulti = report.series(part: part.name).contains { $0.multi != "none" }
-            func mode(_ s: ExperimentReport.Series) -> String { hasMulti ? " \(modeLabel(s)) |" : "" }
-            let modeHeader = hasMulti ? " mode |" : "", modeRule = hasMulti ? "---|" : ""
-            md += "### All targets together\n\n"
-            md += "Each run counted once (an exhaustive run serves every target from one enumeration; a multi-target sweep is one run).\n\n"
-            md += "| space | strategy |\(modeHeader) seeds | time (s) | evaluations | unique archs | cache hits | speedup (time) | speedup (evaluations) |\n"
-            md += "|---|---|\(modeRule)---:|---:|---:|---:|---:|---:|---:|\n"
-            for t in totals {
-                let hits = (t.evaluations?.mean).flatMap { e in t.unique.map { e > 0 ? 1 - $0.mean / e : 0 } }
-                let hitCell = report.memoizes(t.series) ? hits.map { percent($0) } ?? "–" : "none (not memoized)"
-                md += "| \(t.series.space) | \(strategyLabel(report, t.series)) |\(mode(t.series)) \(t.samples) | \(pm(t.seconds, digits: 3)) | \(pm(t.evaluations, digits: 0)) | \(pm(t.unique, digits: 0)) | \(hitCell) | \(ratio(t.speedupTime)) | \(ratio(t.speedupEvaluations)) |\n"
-            }
-            md += "\n"
-            for t in totals where report.isProjected(t.series) {
-                let cost = report.records(t.series).compactMap { $0.projection?.secondsPerArchitecture }.first ?? .nan
-                let scale = report.records(t.series).compactMap { $0.projection?.proxyScale }.first ?? 1
-                md += "*projected*: \(t.series.label) ran its search on `\(part.projections?[t.series.space] ?? "a proxy")` instead of `\(part.efficiency[t.series.space] ?? "?")`, "
-                md += "its costs scaled by \(String(format: "%.3f", scale)) (the median ratio of the real cost to the proxy's over the sampled subnets: the table's machine or load against this run's); "
-                md += "its time is the search's own plus \(String(format: "%.3f", cost)) s (the real predictor's measured cost per architecture) for each distinct architecture it evaluated, "
-                md += "and the costs shown for its best subnets are the real predictor's. Not a measurement of that search.\n\n"
-            }
-            md += hasMulti ? multiTargetSpeedups(totals) : anatomy(report, part: part.name, totals: totals)
-
-            // Best per space.
-            let spaces = report.spaces(part: part.name)
-            md += "### Best accuracy per target in each space\n\n"
-            md += "| target (\(unit)) | " + spaces.map { "\($0)" }.joined(separator: " | ")
-            md += spaces.count > 1 ? " | " + spaces.dropFirst().map { "\($0) − \(spaces[0]) (points)" }.joined(separator: " | ") : ""
-            md += " |\n|---:|" + String(repeating: "---:|", count: spaces.count + max(0, spaces.count - 1)) + "\n"
-            for row in report.bestPerSpace(part: part.name) {
-                md += "| \(RunPlan.format(row.target, metric: metric)) | "
-                md += spaces.map { s in
-                    row.best[s].map {
-                        // A projected search picks its subnet with the proxy; the real cost may exceed the budget.
-                        "\(pct($0.accuracy)) @ \(cost($0.efficiency, metric))\($0.efficiency > row.target ? " **over budget**" : "") (\($0.strategy))"
-                    } ?? "–"
-                }.joined(separator: " | ")
-                if spaces.count > 1 {
-                    md += " | " + spaces.dropFirst().map { s in
-                        guard let a = row.best[s]?.accuracy, let b = row.best[spaces[0]]?.accuracy else { return "–" }
-                        return signed((a - b) * 100)
-                    }.joined(separator: " | ")
-                }
-                md += " |\n"
-            }
-            md += "\n"
-            // The gap in one sentence per space (best over strategies and seeds at each target).
-            let rows = report.bestPerSpace(part: part.name)
-            for other in spaces.dropFirst() {
-                let gaps = rows.compactMap { row -> Double? in
-                    guard let a = row.best[other]?.accuracy, let b = row.best[spaces[0]]?.accuracy else { return nil }
-                    return (a - b) * 100
-                }
-                guard let lo = gaps.min(), let hi = gaps.max() else { continue }
-                md += "\(other) against \(spaces[0]): \(signed(lo)) to \(signed(hi)) points (mean \(signed(gaps.reduce(0, +) / Double(gaps.count)))) over \(gaps.count) target(s).\n"
-            }
-            if spaces.count > 1 { md += "\n" }
-
-            md += fronts(report, part: part.name, modeHeader: modeHeader, modeRule: modeRule, mode: mode)
-
-            // Per target.
-            md += "### Per target\n\n"
-            // Multi-target parts: the sweeps over all K targets (smaller K are in the speedup table).
-            let maxK = report.series(part: part.name).filter { $0.multi != "none" }.map(\.k).max()
-            if let maxK { md += "Sweeps over K = \(maxK) targets.\n\n" }
-            let cells = report.cells(part: part.name).filter { c in maxK.map { c.series.multi == "none" || c.series.k == $0 } ?? true }
-            let hasRegret = cells.contains { $0.regret != nil }
-            for target in report.targets(part: part.name) {
-                md += "**Target \(RunPlan.format(target, metric: metric)) \(unit)**\n\n"
-                md += "| space | strategy |\(modeHeader) runs | top-1 (%) | best (%) | \(unit) | time (s) | evaluations | unique archs | speedup (time) |"
-                md += hasRegret ? " regret (points) | found optimum |\n" : "\n"
-                md += "|---|---|\(modeRule)---:|---:|---:|---:|---:|---:|---:|---:|" + (hasRegret ? "---:|---:|\n" : "\n")
-                for c in cells where c.target == target {
-                    let acc = c.accuracy.map { a in c.runs > 1 ? "\(pct(a.mean)) ± \(String(format: "%.2f", a.std * 100))" : pct(a.mean) } ?? "infeasible"
-                    md += "| \(c.series.space) | \(strategyLabel(report, c.series)) |\(mode(c.series)) \(c.runs)\(c.feasible < c.runs ? " (\(c.runs - c.feasible) infeasible)" : "") | \(acc) | \(c.best.map { pct($0.accuracy) } ?? "–") | \(c.efficiency.map { cost($0.mean, metric) } ?? "–") | \(pm(c.seconds, digits: 3)) | \(pm(c.evaluations, digits: 0)) | \(pm(c.unique, digits: 0)) | \(ratio(c.speedupTime)) |"
-                    if hasRegret {
-                        md += " \(c.regret.map { String(format: "%.3f", $0.mean) } ?? "–") | \(c.optimumHits.map { "\($0)/\(c.runs)" } ?? "–") |"
-                    }
-                    md += "\n"
-                }
-                md += "\n"
-            }
-            let slug = SafeName.slug(part.name) + "-"
-            for plot in plots where plot.hasPrefix("plots/" + slug) {
-                md += "![\(plot)](\(plot))\n\n"
-            }
-        }
-        return md + SurrogateSection.render(report)
+        return md
     }
 
     /// The fronts section: per series, the size and hypervolume of the front of everything each

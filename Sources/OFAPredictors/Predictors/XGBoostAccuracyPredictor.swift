@@ -10,25 +10,39 @@ import OFAXGBoost
 /// let predictor = try XGBoostAccuracyPredictor(directory: "predictors/ofa-mbv3-w1.0-top1", space: space)
 /// let accs = try predictor.predictAccuracy(archs)   // e.g. [0.7612, ...]
 /// ```
-public struct XGBoostAccuracyPredictor: AccuracyPredictor {
+public struct XGBoostAccuracyPredictor: AccuracyPredictor, XGBoostBacked {
     public let model: XGBoostModel
 
-    /// Loads an accuracy model directory; `space` must be the space it was trained in.
-    public init(directory: String, space: (any SearchSpace)? = nil,
-                options: XGBoostModel.Options = XGBoostModel.Options()) throws(XGBoostError) {
-        model = try XGBoostModel(directory: directory, space: space, kind: .accuracy, options: options)
-    }
+    /// The predictor reads models of this kind.
+    public static var kind: XGBoostProvenance.Kind { .accuracy }
 
     public init(model: XGBoostModel) throws(XGBoostError) {
-        guard model.provenance.kind == .accuracy else {
-            throw .model(path: model.location, reason: "a \(model.provenance.kind.rawValue) model cannot predict accuracy")
-        }
+        try model.require(Self.kind)
         self.model = model
     }
-
-    public var name: String { "xgboost:\(model.location)" }
 
     public func predictAccuracy(_ archs: [Architecture]) throws -> [Double] {
         try model.predict(archs).map { $0 / 100 }
     }
+}
+
+/// What the two XGBoost predictors share: the model, loading a model directory of their kind,
+/// and their name.
+public protocol XGBoostBacked: Sendable {
+    /// The kind of model the predictor needs.
+    static var kind: XGBoostProvenance.Kind { get }
+    var model: XGBoostModel { get }
+    /// Refuses a model of another kind.
+    init(model: XGBoostModel) throws(XGBoostError)
+}
+
+extension XGBoostBacked {
+    /// Loads a model directory; `space` must be the space it was trained in (or, for latency with
+    /// ``XGBoostModel/Options/allowWidthMismatch``, the same space at another width).
+    public init(directory: String, space: (any SearchSpace)? = nil,
+                options: XGBoostModel.Options = XGBoostModel.Options()) throws(XGBoostError) {
+        try self.init(model: try XGBoostModel(directory: directory, space: space, kind: Self.kind, options: options))
+    }
+
+    public var name: String { "xgboost:\(model.location)" }
 }

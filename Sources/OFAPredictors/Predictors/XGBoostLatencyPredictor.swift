@@ -8,24 +8,17 @@ import OFAXGBoost
 /// let v100 = try XGBoostLatencyPredictor(directory: "predictors/help-v100_64-latency", space: space)
 /// let ms = try v100.predictEfficiency(archs)
 /// ```
-public struct XGBoostLatencyPredictor: EfficiencyPredictor {
+public struct XGBoostLatencyPredictor: EfficiencyPredictor, XGBoostBacked {
     public let model: XGBoostModel
 
-    /// Loads a latency model directory; `space` must be the space it was trained in (or, with
-    /// ``XGBoostModel/Options/allowWidthMismatch``, the same space at another width).
-    public init(directory: String, space: (any SearchSpace)? = nil,
-                options: XGBoostModel.Options = XGBoostModel.Options()) throws(XGBoostError) {
-        model = try XGBoostModel(directory: directory, space: space, kind: .latency, options: options)
-    }
+    /// The predictor reads models of this kind.
+    public static var kind: XGBoostProvenance.Kind { .latency }
 
     public init(model: XGBoostModel) throws(XGBoostError) {
-        guard model.provenance.kind == .latency else {
-            throw .model(path: model.location, reason: "a \(model.provenance.kind.rawValue) model cannot predict latency")
-        }
+        try model.require(Self.kind)
         self.model = model
     }
 
-    public var name: String { "xgboost:\(model.location)" }
     public var metric: EfficiencyMetric { .latency }
 
     public func predictEfficiency(_ archs: [Architecture]) throws -> [Double] {

@@ -85,6 +85,13 @@ public final class XGBoostModel: Sendable {
         try booster.setParameter("nthread", String(max(1, options.threads)))
     }
 
+    /// Refuses a model of another kind, for a predictor of `kind` ("a latency model cannot predict accuracy").
+    func require(_ kind: XGBoostProvenance.Kind) throws(XGBoostError) {
+        guard provenance.kind == kind else {
+            throw .model(path: location, reason: "a \(provenance.kind.rawValue) model cannot predict \(kind.rawValue)")
+        }
+    }
+
     /// Loads a model directory. With `space`, the model must have been trained in that space
     /// (the same name; with ``Options/allowWidthMismatch``, the same name up to the width);
     /// without, the space recorded in the provenance is used. `kind`, when given, must match.

@@ -47,30 +47,37 @@ public struct XGBoostProvenance: Codable, Sendable, Equatable {
         }
     }
 
+    /// The cross-validation's pooled metrics, rounded, and per resolution Kendall tau and RMSE,
+    /// written flat: `{"rmse", "mae", "kendall_tau", "spearman", ["within_5pct", "within_10pct"],
+    /// "per_resolution"}`. The pooled ones read as its own (`metrics.rmse`).
+    @dynamicMemberLookup
     public struct Metrics: Codable, Sendable, Equatable {
-        public var rmse: Double
-        public var mae: Double
-        public var kendallTau: Double
-        public var spearman: Double
-        public var within5: Double?
-        public var within10: Double?
+        public var pooled: RegressionMetrics
         /// Per resolution (keys are resolutions as strings): Kendall tau and RMSE.
         public var perResolution: [String: ResolutionMetrics]
 
-        enum CodingKeys: String, CodingKey {
-            case rmse, mae, spearman, kendallTau = "kendall_tau", within5 = "within_5pct", within10 = "within_10pct"
-            case perResolution = "per_resolution"
-        }
+        enum CodingKeys: String, CodingKey { case perResolution = "per_resolution" }
 
         public init(_ r: RegressionReport) {
-            rmse = RegressionReport.round(r.rmse); mae = RegressionReport.round(r.mae)
-            kendallTau = RegressionReport.round(r.kendallTau); spearman = RegressionReport.round(r.spearman)
-            within5 = r.within5.map(RegressionReport.round); within10 = r.within10.map(RegressionReport.round)
+            pooled = r.pooled.rounded
             perResolution = Dictionary(uniqueKeysWithValues: r.perResolution.map { key, g in
                 (String(key), ResolutionMetrics(count: g.count, rmse: RegressionReport.round(g.rmse),
                                                  kendallTau: RegressionReport.round(g.kendallTau)))
             })
         }
+
+        public init(from decoder: any Decoder) throws {
+            pooled = try RegressionMetrics(from: decoder)
+            perResolution = try decoder.container(keyedBy: CodingKeys.self).decode([String: ResolutionMetrics].self, forKey: .perResolution)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            try pooled.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(perResolution, forKey: .perResolution)
+        }
+
+        public subscript<T>(dynamicMember metric: KeyPath<RegressionMetrics, T>) -> T { pooled[keyPath: metric] }
     }
 
     public struct ResolutionMetrics: Codable, Sendable, Equatable {

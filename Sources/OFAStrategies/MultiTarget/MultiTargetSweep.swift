@@ -161,6 +161,16 @@ public struct MultiTargetSweep: Sendable {
         return out
     }
 
+    /// The operator that seeds the warm stages of this mode and variant.
+    public var seeding: any WarmStartSeeding {
+        switch (mode, variant) {
+        case (.bottomUp, .paper): CarriedPopulationSeeding()
+        case (.bottomUp, .improved): GrownEliteSeeding()
+        case (_, .paper): PrunedBestSeeding(pruning: pruning)
+        case (_, .improved): PrunedFrontSeeding(pruning: pruning)
+        }
+    }
+
     private func runWarm(problem: SearchProblem, seed: UInt64, into out: inout MultiTargetResult) throws {
         let targets = out.targets
         let ascending = mode == .bottomUp
@@ -176,110 +186,52 @@ public struct MultiTargetSweep: Sendable {
         var warm = strategy
         warm.termination = Termination(generations: warmGenerations, stall: warmStall)
         if let warmParentRatio { warm.parentRatio = warmParentRatio }
+        let seeding = self.seeding
 
-        var results = [SearchResult?](repeating: nil, count: targets.count)
-        var pruned = [MultiTargetResult.Pruning?](repeating: nil, count: targets.count)
-        var overwritten = [Bool](repeating: false, count: targets.count)
-        // Paper quirk: whether a stage's best is the very architecture it was seeded with (the
-        // same Python object as the previous best, so a later in-place pruning rewrites both).
-        var bestIsSeed = [Bool](repeating: false, count: targets.count)
-        var fromEarlierStage = [Bool](repeating: false, count: targets.count)
-        // Pareto front of everything evaluated so far in the sweep.
-        var archive = ParetoFront()
-
+        var state = WarmSweepState(count: targets.count)
         for (k, index) in order.enumerated() {
             let budget = targets[index]
             let stageSeed = Self.stageSeed(seed, k)
             if k == 0 {
                 let r = try first.search(shared.with(budget: budget), seed: stageSeed)
-                for c in r.front { archive.insert(c) }
-                results[index] = r
+                for c in r.front { state.archive.insert(c) }
+                state.results[index] = r
                 progress?(1, targets.count, r)
                 continue
             }
-            let previousIndex = order[k - 1]
-            let previous = results[previousIndex]!
-            var seeds: [Architecture]
             var rng = SeededGenerator(seed: seed, stream: 0x5052_554E_0000 + UInt64(k))
-            let cost: (Architecture) throws -> Double = { try evaluator.efficiency(of: $0) }
-            if mode == .bottomUp {
-                switch variant {
-                case .paper:
-                    seeds = previous.population.map(\.arch)
-                case .improved:
-                    // The previous elite, and grown copies of it that use the larger budget.
-                    let elite = Self.elite(of: previous, count: strategy.parentCount)
-                    seeds = elite
-                    // Growth asks many latencies of architectures never seen again: not memoized.
-                    for i in 0..<(previous.population.count - elite.count) {
-                        seeds.append(try RandomizedGrowth().grow(elite[i % elite.count], in: problem.space, budget: budget, using: &rng,
-                                                                 cost: { try evaluator.uncachedEfficiency(of: $0) }).arch)
-                    }
-                }
-            } else {
-                switch variant {
-                case .paper:
-                    let o = try pruning.prune(previous.best.arch, in: problem.space, budget: budget, using: &rng, cost: cost)
-                    pruned[index] = .init(from: [previous.best.arch], outcomes: [o])
-                    seeds = Array(repeating: o.arch, count: strategy.population)
-                    // The paper prunes the previous best's dict in place: that result (and every
-                    // earlier one whose best was the same object) now shows the pruned arch.
-                    var j = k - 1
-                    while true {
-                        results[order[j]]!.best.arch = o.arch
-                        overwritten[order[j]] = true
-                        guard j > 0, bestIsSeed[order[j]] else { break }
-                        j -= 1
-                    }
-                case .improved:
-                    // Pruned copies of the evaluated front just above the budget (the least to
-                    // prune), else of the previous elite. Already evaluated architectures that
-                    // fit are not seeded: they are mostly low-resolution leftovers of earlier
-                    // stages, and they pulled the population into their basin (25 ms: -0.13
-                    // points over 20 seeds); they still count as answers, below.
-                    let above = archive.members.lazy.filter { $0.efficiency > budget }.prefix(strategy.parentCount).map(\.arch)
-                    let elite = above.isEmpty ? Self.elite(of: previous, count: strategy.parentCount) : Array(above)
-                    var outcomes: [RandomizedPruning.Outcome] = []
-                    for i in 0..<strategy.population {
-                        outcomes.append(try pruning.prune(elite[i % elite.count], in: problem.space, budget: budget, using: &rng, cost: cost))
-                    }
-                    pruned[index] = .init(from: elite, outcomes: outcomes)
-                    seeds = outcomes.map(\.arch)
-                }
-            }
-            var r = try warm.search(shared.with(budget: budget), seed: stageSeed, initialPopulation: seeds)
-            bestIsSeed[index] = mode == .topDown && r.best.arch == seeds[0]
-            for c in r.front { archive.insert(c) }
-            if variant == .improved, let b = archive.best(within: budget), b.accuracy > r.best.accuracy {
-                // The answer, its curve and its front say so: the last point is the archive's.
-                r.best = b
-                r.front = ParetoFront(r.front + [b]).members
-                if let last = r.history.last {
-                    r.history.append(.init(generation: last.generation, evaluations: last.evaluations, accuracy: b.accuracy, efficiency: b.efficiency))
-                }
-                fromEarlierStage[index] = true
-            }
-            results[index] = r
+            let stage = WarmStart(previous: state.results[order[k - 1]]!, budget: budget, space: problem.space, archive: state.archive,
+                                  evaluator: evaluator, population: strategy.population, parentCount: strategy.parentCount)
+            let seeds = try seeding.seed(stage, using: &rng)
+            state.pruned[index] = seeds.pruning
+            if let arch = seeds.overwritesPreviousBest { state.overwrite(with: arch, stages: order[..<k]) }
+            var r = try warm.search(shared.with(budget: budget), seed: stageSeed, initialPopulation: seeds.architectures)
+            state.bestIsSeed[index] = mode == .topDown && r.best.arch == seeds.architectures[0]
+            for c in r.front { state.archive.insert(c) }
+            if variant == .improved { state.fromEarlierStage[index] = Self.adoptArchiveBest(state.archive, budget: budget, into: &r) }
+            state.results[index] = r
             progress?(k + 1, targets.count, r)
-
         }
-        out.results = results.map { $0! }
+        out.results = state.results.map { $0! }
         out.order = order
-        out.pruning = pruned
-        out.overwritten = overwritten
-        out.fromEarlierStage = fromEarlierStage
+        out.pruning = state.pruned
+        out.overwritten = state.overwritten
+        out.fromEarlierStage = state.fromEarlierStage
         out.counts = evaluator.counts.since(before)
         out.counts.uniqueArchitectures = out.results.reduce(0) { $0 + $1.counts.uniqueArchitectures }
     }
 
-    /// The `count` best distinct architectures of a result's final population (its best first).
-    static func elite(of result: SearchResult, count: Int) -> [Architecture] {
-        var seen = Set<Architecture>(), out: [Architecture] = [result.best.arch]
-        seen.insert(result.best.arch)
-        for c in TopKSelection().select(result.population, count: result.population.count) where out.count < count {
-            if seen.insert(c.arch).inserted { out.append(c.arch) }
+    /// The improved variant: a target's answer is the most accurate architecture the sweep has
+    /// evaluated within it. When that is not the stage's own best, the answer, its curve and its
+    /// front say so (the last point is the archive's); true then.
+    private static func adoptArchiveBest(_ archive: ParetoFront, budget: Double, into r: inout SearchResult) -> Bool {
+        guard let b = archive.best(within: budget), b.accuracy > r.best.accuracy else { return false }
+        r.best = b
+        r.front = ParetoFront(r.front + [b]).members
+        if let last = r.history.last {
+            r.history.append(.init(generation: last.generation, evaluations: last.evaluations, accuracy: b.accuracy, efficiency: b.efficiency))
         }
-        return out
+        return true
     }
 
     private func runNSGA2(problem: SearchProblem, seed: UInt64, into out: inout MultiTargetResult) throws {
@@ -304,6 +256,40 @@ public struct MultiTargetSweep: Sendable {
         out.counts = r.counts
         out.nsga2 = r
         out.nsga2Settings = nsga2
+    }
+}
+
+/// What a warm sweep has done so far, per target (in the order the targets were given).
+private struct WarmSweepState {
+    var results: [SearchResult?]
+    var pruned: [MultiTargetResult.Pruning?]
+    var overwritten: [Bool]
+    /// Paper quirk: whether a stage's best is the very architecture it was seeded with (the
+    /// same Python object as the previous best, so a later in-place pruning rewrites both).
+    var bestIsSeed: [Bool]
+    var fromEarlierStage: [Bool]
+    /// Pareto front of everything evaluated so far in the sweep.
+    var archive = ParetoFront()
+
+    init(count: Int) {
+        results = Array(repeating: nil, count: count)
+        pruned = Array(repeating: nil, count: count)
+        overwritten = Array(repeating: false, count: count)
+        bestIsSeed = overwritten
+        fromEarlierStage = overwritten
+    }
+
+    /// The paper prunes the previous best's dict in place: that result (and every earlier one
+    /// whose best was the same object) now shows the pruned arch. `stages`: the targets searched
+    /// so far, in search order.
+    mutating func overwrite(with arch: Architecture, stages: ArraySlice<Int>) {
+        var j = stages.endIndex - 1
+        while true {
+            results[stages[j]]!.best.arch = arch
+            overwritten[stages[j]] = true
+            guard j > stages.startIndex, bestIsSeed[stages[j]] else { break }
+            j -= 1
+        }
     }
 }
 

@@ -28,7 +28,7 @@ import OFACore
 /// let out = try nsga2.search(problem.with(budget: 60), seed: 1)
 /// ParetoFront(out.front).best(within: 20)   // the answer for a 20 ms target
 /// ```
-public struct NSGA2Search: SearchStrategy {
+public struct NSGA2Search: BreedingSearch {
     /// How the first population is drawn.
     public enum Initialization: String, Sendable, CaseIterable {
         /// The cheapest architecture and P − 1 random samples that fit (before issue 16).
@@ -38,15 +38,8 @@ public struct NSGA2Search: SearchStrategy {
     }
 
     public var name: String { "nsga2" }
-    public var population: Int
-    public var termination: Termination
-    /// Share of the children made by mutation; the rest by crossover.
-    public var mutationRatio: Double
-    public var sampling: any Sampling = SpaceSampling()
-    public var mutation: any Mutation
-    public var crossover: any Crossover = SpaceCrossover()
-    /// Draws per child before an over-budget one is repaired.
-    public var maxTries = 1000
+    /// Population, termination, operators, mutation ratio and max tries (1,000 draws per child).
+    public var breeding: Breeding
     public var initialization = Initialization.stratified
     /// `.stratified`: the share of the P − 1 members spread over the cost window; the others
     /// are random samples that fit, as `.random` draws them. Half and half: spread members alone
@@ -63,20 +56,19 @@ public struct NSGA2Search: SearchStrategy {
     public var floorReserve = 3
 
     public init(population: Int = 100, generations: Int = 500, mutationRatio: Double = 0.5, mutationProbability: Double = 0.1) {
-        self.population = population
-        self.termination = .generations(generations)
-        self.mutationRatio = mutationRatio
-        self.mutation = SpaceMutation(probability: mutationProbability)
+        self.breeding = Breeding(population: population, generations: generations, mutationRatio: mutationRatio,
+                                 mutationProbability: mutationProbability, maxTries: 1000)
     }
 
     public func validate() throws {
-        try SearchSettings.check("NSGA-II population", population, 2...SearchSettings.maxPopulation)
+        let b = breeding
+        try SearchSettings.check("NSGA-II population", b.population, 2...SearchSettings.maxPopulation)
         guard (0...1).contains(stratifiedShare) else { throw SearchError.invalidSetting("stratified share must be in [0, 1], got \(stratifiedShare)") }
-        guard (0...1).contains(mutationRatio) else { throw SearchError.invalidSetting("mutation ratio must be in [0, 1], got \(mutationRatio)") }
-        if let g = termination.generations { try SearchSettings.check("generations", g, 0...SearchSettings.maxGenerations) }
+        guard (0...1).contains(b.mutationRatio) else { throw SearchError.invalidSetting("mutation ratio must be in [0, 1], got \(b.mutationRatio)") }
+        if let g = b.termination.generations { try SearchSettings.check("generations", g, 0...SearchSettings.maxGenerations) }
         guard noveltyTries >= 1 else { throw SearchError.invalidSetting("novelty tries must be at least 1, got \(noveltyTries)") }
         if let costFloor, !costFloor.isFinite { throw SearchError.invalidSetting("cost floor must be finite, got \(costFloor)") }
-        guard maxTries >= 1 else { throw SearchError.invalidSetting("max tries must be at least 1, got \(maxTries)") }
+        guard b.maxTries >= 1 else { throw SearchError.invalidSetting("max tries must be at least 1, got \(b.maxTries)") }
     }
 
     /// A ranked population: each member's front and crowding distance.
@@ -132,35 +124,30 @@ public struct NSGA2Search: SearchStrategy {
 
     public func search(_ problem: SearchProblem, seed: UInt64) throws -> SearchResult {
         try validate()
-        let start = ContinuousClock.now
-        let range = try problem.checkFeasible()
-        let evaluator = problem.evaluator
-        let base = evaluator.beginRun()
-        let space = problem.space
-        var rng = SeededGenerator(seed: seed)
-        var sampler = RejectionSampler(problem: problem, range: range, maxTries: maxTries)
+        var run = try SearchRun(problem, seed: seed, maxTries: breeding.maxTries)
+        let space = problem.space, range = run.range, evaluator = run.evaluator
 
         let floor = costFloor ?? -.infinity
         var seen = DuplicateElimination()
         var archs = [range.cheapest], costs = [range.minimum]
         switch initialization {
         case .random:
-            while archs.count < population {
-                let s = try sampler.draw(using: &rng) { sampling.sample(in: space, using: &$0) }
+            while archs.count < breeding.population {
+                let s = try run.sampler.draw(using: &run.rng) { breeding.sampling.sample(in: space, using: &$0) }
                 archs.append(s.arch); costs.append(s.cost)
             }
         case .stratified:
             let low = min(max(costFloor ?? range.minimum, range.minimum), problem.budget)
-            let spread = Int((stratifiedShare * Double(population - 1)).rounded(.toNearestOrEven))
-            while archs.count < population - spread {
-                let s = try sampler.draw(using: &rng) { sampling.sample(in: space, using: &$0) }
+            let spread = Int((stratifiedShare * Double(breeding.population - 1)).rounded(.toNearestOrEven))
+            while archs.count < breeding.population - spread {
+                let s = try run.sampler.draw(using: &run.rng) { breeding.sampling.sample(in: space, using: &$0) }
                 archs.append(s.arch); costs.append(s.cost)
             }
-            for s in try CostStratifiedSampling(sampling: sampling).population(
-                count: spread, low: low, high: problem.budget, in: space, using: &rng,
+            for s in try CostStratifiedSampling(sampling: breeding.sampling).population(
+                count: spread, low: low, high: problem.budget, in: space, using: &run.rng,
                 cost: { try evaluator.uncachedEfficiency(of: $0) }) {
                 // A member that could not shrink to its aim (a non-monotone cost) is fitted.
-                let fit = s.cost <= problem.budget ? s : try sampler.fit(s.arch, using: &rng)
+                let fit = s.cost <= problem.budget ? s : try run.sampler.fit(s.arch, using: &run.rng)
                 archs.append(fit.arch); costs.append(fit.cost)
             }
         }
@@ -168,40 +155,34 @@ public struct NSGA2Search: SearchStrategy {
             // A repeat in the first population (a spread member shrunk to the cheapest subnet,
             // say) is replaced by a random sample not seen yet.
             for _ in 0..<noveltyTries {
-                let s = try sampler.draw(using: &rng) { sampling.sample(in: space, using: &$0) }
+                let s = try run.sampler.draw(using: &run.rng) { breeding.sampling.sample(in: space, using: &$0) }
                 archs[i] = s.arch; costs[i] = s.cost
                 if seen.insert(s.arch) { break }
             }
         }
-        var tracker = ProgressTracker()
-        var pool = try tracker.evaluate(archs, costs, evaluator: evaluator)
-        var ranked = Ranked(selecting: population, from: Self.distinct(pool), floor: floor, reserve: floorReserve)
-        tracker.record(generation: 0, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests)
+        var pool = try run.tracker.evaluate(archs, costs, evaluator: evaluator)
+        var ranked = Ranked(selecting: breeding.population, from: Self.distinct(pool), floor: floor, reserve: floorReserve)
+        run.record(generation: 0)
 
-        let mutants = Int((mutationRatio * Double(population)).rounded(.toNearestOrEven))
+        let mutants = breeding.mutationCount
         var generation = 0
-        while !termination.isDone(generations: generation, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests,
-                                  seconds: secondsSince(start)) {
+        while !breeding.termination.isDone(generations: generation, evaluations: run.evaluations, seconds: run.seconds) {
             if eliminateDuplicates {
-                try breedNew(mutants: mutants, ranked: ranked, sampler: &sampler, seen: &seen, in: space, using: &rng,
+                try breedNew(mutants: mutants, ranked: ranked, sampler: &run.sampler, seen: &seen, in: space, using: &run.rng,
                              into: &archs, costs: &costs)
             } else {
-                try sampler.breed(population: population, mutants: mutants, mutation: mutation, crossover: crossover,
-                                  in: space, using: &rng, parent: { ranked.tournament(using: &$0) },
-                                  into: &archs, costs: &costs)
+                try run.sampler.breed(population: breeding.population, mutants: mutants, mutation: breeding.mutation,
+                                      crossover: breeding.crossover, in: space, using: &run.rng, parent: { ranked.tournament(using: &$0) },
+                                      into: &archs, costs: &costs)
             }
-            let children = try tracker.evaluate(archs, costs, evaluator: evaluator)
+            let children = try run.tracker.evaluate(archs, costs, evaluator: evaluator)
             pool = Self.distinct(ranked.members + children)
-            ranked = Ranked(selecting: population, from: pool, floor: floor, reserve: floorReserve)
+            ranked = Ranked(selecting: breeding.population, from: pool, floor: floor, reserve: floorReserve)
             generation += 1
-            tracker.record(generation: generation, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests)
+            run.record(generation: generation)
         }
 
-        return SearchResult(
-            strategy: name, space: space.description, metric: problem.metric, budget: problem.budget, seed: seed,
-            best: tracker.best!, counts: evaluator.counts.since(base), generations: generation,
-            rejected: sampler.rejected, repaired: sampler.repaired, seconds: secondsSince(start),
-            history: tracker.history, front: tracker.front.members, population: ranked.members, sweep: nil)
+        return run.result(strategy: name, generations: generation, population: ranked.members)
     }
 
     /// One generation's children, none of them evaluated before in this run (`seen`): each is
@@ -212,20 +193,20 @@ public struct NSGA2Search: SearchStrategy {
                           into archs: inout [Architecture], costs: inout [Double]) throws {
         archs.removeAll(keepingCapacity: true)
         costs.removeAll(keepingCapacity: true)
-        for k in 0..<population {
+        for k in 0..<breeding.population {
             var child: (arch: Architecture, cost: Double)?
             for _ in 0..<noveltyTries {
                 let c: (arch: Architecture, cost: Double)
                 if k < mutants {
                     let p = ranked.tournament(using: &rng)
-                    c = try sampler.draw(using: &rng) { mutation.mutate(p, in: space, using: &$0) }
+                    c = try sampler.draw(using: &rng) { breeding.mutation.mutate(p, in: space, using: &$0) }
                 } else {
                     let a = ranked.tournament(using: &rng), b = ranked.tournament(using: &rng)
-                    c = try sampler.draw(using: &rng) { crossover.cross(a, b, in: space, using: &$0) }
+                    c = try sampler.draw(using: &rng) { breeding.crossover.cross(a, b, in: space, using: &$0) }
                 }
                 if !seen.contains(c.arch) { child = c; break }
             }
-            let c = try child ?? sampler.draw(remember: false, using: &rng) { sampling.sample(in: space, using: &$0) }
+            let c = try child ?? sampler.draw(remember: false, using: &rng) { breeding.sampling.sample(in: space, using: &$0) }
             seen.insert(c.arch)
             archs.append(c.arch); costs.append(c.cost)
         }

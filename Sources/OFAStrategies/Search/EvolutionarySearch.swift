@@ -23,44 +23,36 @@ import OFACore
 /// let next = try ea.search(problem.with(budget: 30), seed: 3,
 ///                          initialPopulation: first.population.map(\.arch))
 /// ```
-public struct EvolutionarySearch: SearchStrategy {
+public struct EvolutionarySearch: BreedingSearch {
     public var name: String { "evolutionary" }
-    public var population: Int
-    public var termination: Termination
+    /// Population, termination, operators, mutation ratio and max tries (100,000 draws per child).
+    public var breeding: Breeding
     /// Share of the population kept as parents (rounded half to even, as Python's `round`).
     public var parentRatio: Double
-    /// Share of the children made by mutation; the rest by crossover.
-    public var mutationRatio: Double
-    public var sampling: any Sampling = SpaceSampling()
-    public var mutation: any Mutation
-    public var crossover: any Crossover = SpaceCrossover()
     public var selection: any Selection = TopKSelection()
-    /// Draws per child before an over-budget one is repaired.
-    public var maxTries = 100_000
     public var repair = ShrinkRepair()
 
     public init(population: Int = 100, generations: Int = 500, parentRatio: Double = 0.25,
                 mutationRatio: Double = 0.5, mutationProbability: Double = 0.1) {
-        self.population = population
-        self.termination = .generations(generations)
+        self.breeding = Breeding(population: population, generations: generations, mutationRatio: mutationRatio,
+                                 mutationProbability: mutationProbability, maxTries: 100_000)
         self.parentRatio = parentRatio
-        self.mutationRatio = mutationRatio
-        self.mutation = SpaceMutation(probability: mutationProbability)
     }
 
-    public var parentCount: Int { max(1, Int((parentRatio * Double(population)).rounded(.toNearestOrEven))) }
-    public var mutationCount: Int { Int((mutationRatio * Double(population)).rounded(.toNearestOrEven)) }
+    public var parentCount: Int { max(1, Int((parentRatio * Double(breeding.population)).rounded(.toNearestOrEven))) }
+    public var mutationCount: Int { breeding.mutationCount }
 
     public func validate() throws {
         // The upper bound is far beyond any useful setting; larger ones run for hours and exhaust
         // memory (and Int(ratio × population) traps near Int.max).
-        try SearchSettings.check("population", population, 1...SearchSettings.maxPopulation)
+        let b = breeding
+        try SearchSettings.check("population", b.population, 1...SearchSettings.maxPopulation)
         guard parentRatio > 0, parentRatio <= 1 else { throw SearchError.invalidSetting("parent ratio must be in (0, 1], got \(parentRatio)") }
-        guard (0...1).contains(mutationRatio) else { throw SearchError.invalidSetting("mutation ratio must be in [0, 1], got \(mutationRatio)") }
-        if let g = termination.generations { try SearchSettings.check("generations", g, 0...SearchSettings.maxGenerations) }
-        if let s = termination.stall { try SearchSettings.check("stall generations", s, 1...SearchSettings.maxGenerations) }
-        guard maxTries >= 1 else { throw SearchError.invalidSetting("max tries must be at least 1, got \(maxTries)") }
-        if let m = mutation as? SpaceMutation, !(0...1).contains(m.probability) {
+        guard (0...1).contains(b.mutationRatio) else { throw SearchError.invalidSetting("mutation ratio must be in [0, 1], got \(b.mutationRatio)") }
+        if let g = b.termination.generations { try SearchSettings.check("generations", g, 0...SearchSettings.maxGenerations) }
+        if let s = b.termination.stall { try SearchSettings.check("stall generations", s, 1...SearchSettings.maxGenerations) }
+        guard b.maxTries >= 1 else { throw SearchError.invalidSetting("max tries must be at least 1, got \(b.maxTries)") }
+        if let m = b.mutation as? SpaceMutation, !(0...1).contains(m.probability) {
             throw SearchError.invalidSetting("mutation probability must be in [0, 1], got \(m.probability)")
         }
     }
@@ -71,48 +63,37 @@ public struct EvolutionarySearch: SearchStrategy {
 
     public func search(_ problem: SearchProblem, seed: UInt64, initialPopulation: [Architecture]?) throws -> SearchResult {
         try validate()
-        let start = ContinuousClock.now
-        let range = try problem.checkFeasible()
-        let evaluator = problem.evaluator
-        let base = evaluator.beginRun()
+        var run = try SearchRun(problem, seed: seed, maxTries: breeding.maxTries, repair: repair)
         let space = problem.space
-        var rng = SeededGenerator(seed: seed)
-        var sampler = RejectionSampler(problem: problem, range: range, maxTries: maxTries, repair: repair)
-
         var archs: [Architecture] = []
         var costs: [Double] = []
         for arch in initialPopulation ?? [] {
-            let fit = try sampler.fit(arch, using: &rng)
+            let fit = try run.sampler.fit(arch, using: &run.rng)
             archs.append(fit.arch); costs.append(fit.cost)
         }
-        while archs.count < population {
-            let s = try sampler.draw(remember: false, using: &rng) { sampling.sample(in: space, using: &$0) }
+        while archs.count < breeding.population {
+            let s = try run.sampler.draw(remember: false, using: &run.rng) { breeding.sampling.sample(in: space, using: &$0) }
             archs.append(s.arch); costs.append(s.cost)
         }
 
-        var tracker = ProgressTracker()
-        var members = try tracker.evaluate(archs, costs, evaluator: evaluator)
-        tracker.record(generation: 0, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests)
+        var members = try run.tracker.evaluate(archs, costs, evaluator: run.evaluator)
+        run.record(generation: 0)
 
         let parents = parentCount, mutants = mutationCount
         var generation = 0
-        while !termination.isDone(generations: generation, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests,
-                                  seconds: secondsSince(start), stalled: generation - tracker.improvedAt) {
+        while !breeding.termination.isDone(generations: generation, evaluations: run.evaluations,
+                                           seconds: run.seconds, stalled: generation - run.tracker.improvedAt) {
             let chosen = selection.select(members, count: parents)
-            try sampler.breed(population: population, mutants: mutants, mutation: mutation, crossover: crossover,
-                              in: space, using: &rng, parent: { chosen[Int.random(in: 0..<chosen.count, using: &$0)].arch },
-                              into: &archs, costs: &costs)
-            let children = try tracker.evaluate(archs, costs, evaluator: evaluator)
+            try run.sampler.breed(population: breeding.population, mutants: mutants, mutation: breeding.mutation,
+                                  crossover: breeding.crossover, in: space, using: &run.rng,
+                                  parent: { chosen[Int.random(in: 0..<chosen.count, using: &$0)].arch },
+                                  into: &archs, costs: &costs)
+            let children = try run.tracker.evaluate(archs, costs, evaluator: run.evaluator)
             members = chosen + children
             generation += 1
-            tracker.record(generation: generation, evaluations: evaluator.counts.accuracyRequests - base.accuracyRequests)
+            run.record(generation: generation)
         }
-
-        return SearchResult(
-            strategy: name, space: space.description, metric: problem.metric, budget: problem.budget, seed: seed,
-            best: tracker.best!, counts: evaluator.counts.since(base), generations: generation,
-            rejected: sampler.rejected, repaired: sampler.repaired, seconds: secondsSince(start),
-            history: tracker.history, front: tracker.front.members, population: members, sweep: nil)
+        return run.result(strategy: name, generations: generation, population: members)
     }
 }
 

@@ -30,33 +30,23 @@ public struct RandomSearch: SearchStrategy {
 
     public func search(_ problem: SearchProblem, seed: UInt64) throws -> SearchResult {
         try validate()
-        let start = ContinuousClock.now
-        let range = try problem.checkFeasible()
-        let evaluator = problem.evaluator
-        let base = evaluator.beginRun()
+        var run = try SearchRun(problem, seed: seed, maxTries: maxTries, repair: repair)
         let space = problem.space
-        var rng = SeededGenerator(seed: seed)
-        var sampler = RejectionSampler(problem: problem, range: range, maxTries: maxTries, repair: repair)
-        var tracker = ProgressTracker()
         var archs: [Architecture] = [], costs: [Double] = []
         var done = 0, batch = 0
         while done < samples {
             archs.removeAll(keepingCapacity: true)
             costs.removeAll(keepingCapacity: true)
             for _ in 0..<min(batchSize, samples - done) {
-                let s = try sampler.draw(remember: false, using: &rng) { sampling.sample(in: space, using: &$0) }
+                let s = try run.sampler.draw(remember: false, using: &run.rng) { sampling.sample(in: space, using: &$0) }
                 archs.append(s.arch); costs.append(s.cost)
             }
-            let accs = try evaluator.accuracies(of: archs)
-            for i in archs.indices { tracker.observe(Candidate(arch: archs[i], accuracy: accs[i], efficiency: costs[i])) }
+            let accs = try run.evaluator.accuracies(of: archs)
+            for i in archs.indices { run.tracker.observe(Candidate(arch: archs[i], accuracy: accs[i], efficiency: costs[i])) }
             done += archs.count
-            tracker.record(generation: batch, evaluations: done)
+            run.tracker.record(generation: batch, evaluations: done)
             batch += 1
         }
-        return SearchResult(
-            strategy: name, space: space.description, metric: problem.metric, budget: problem.budget, seed: seed,
-            best: tracker.best!, counts: evaluator.counts.since(base), generations: batch,
-            rejected: sampler.rejected, repaired: sampler.repaired, seconds: secondsSince(start),
-            history: tracker.history, front: tracker.front.members, population: [], sweep: nil)
+        return run.result(strategy: name, generations: batch, population: [])
     }
 }

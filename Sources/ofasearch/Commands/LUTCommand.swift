@@ -169,44 +169,18 @@ struct LUTCommand: ParsableCommand {
                 do { predicted.append(try lut.latency(of: plan)) } catch { throw ValidationError(error.description) }
                 archs.append(arch); plans.append(plan)
             }
-            // Each pass measures every subnet once (end to end, then layer by layer); a subnet's
-            // result is its fastest pass. Interference from other jobs only slows runs down and
-            // comes in bursts of a second or so, which rarely hit the same subnet in two passes
-            // that lie `samples` subnets apart.
-            var measured = [Double](repeating: .infinity, count: samples), layerSums = measured
-            var perPass = [[Double]](repeating: [], count: samples)
             let start = Date()
-            var worker: ExternalEvaluator?
-            if let evaluator {
-                let w = try ExternalEvaluator(spec: try EvaluatorSpec(contentsOf: evaluator))
-                measured = try EvaluatorLatencyPredictor(evaluator: w, space: space.name).predictEfficiency(archs)
-                worker = w
-            }
-            for pass in 0..<(worker == nil ? passes : 0) {
-                for i in 0..<samples {
-                    let network = EngineNetwork(plan: plans[i], seed: seed &+ UInt64(i))
-                    let m = network.measure(warmup: 1, runs: runs, clock: clock)
-                    // The same subnet timed layer by layer, right after: separates the cost of per-layer
-                    // timing from what the table adds (layers timed in other subnets, at another moment).
-                    let l = network.measureLayerSum(warmup: 0, runs: runs, clock: clock)
-                    measured[i] = min(measured[i], m); layerSums[i] = min(layerSums[i], l)
-                    perPass[i].append(m)
-                    LUTCommand.progress("pass \(pass + 1)/\(passes), subnet \(i + 1)/\(samples): table \(String(format: "%.2f", predicted[i])) ms, measured \(String(format: "%.2f", m)) ms")
-                }
-            }
+            let m = try measure(archs: archs, plans: plans, predicted: predicted, space: space)
             let lines = (0..<samples).map { i in
-                JSONValue.object(archs[i].jsonFields + [("predicted_ms", .double(predicted[i])), ("measured_ms", .double(measured[i]))]
-                    + (worker == nil ? [("measured_ms_per_pass", .array(perPass[i].map { .double($0) })), ("layer_sum_ms", .double(layerSums[i]))] : [])
+                JSONValue.object(archs[i].jsonFields + [("predicted_ms", .double(predicted[i])), ("measured_ms", .double(m.measured[i]))]
+                    + (m.worker == nil ? [("measured_ms_per_pass", .array(m.perPass[i].map { .double($0) })), ("layer_sum_ms", .double(m.layerSums[i]))] : [])
                 ).rendered()
             }
             LUTCommand.endProgress()
             let seconds = Date().timeIntervalSince(start)
-            let agreement = LatencyAgreement(predicted: predicted, measured: measured)
-            let timingCost = LatencyAgreement(predicted: layerSums, measured: measured)
-            let tableVsLayers = LatencyAgreement(predicted: predicted, measured: layerSums)
             if let plot {
                 do {
-                    try LatencyScatterPlot(predicted: predicted, measured: measured,
+                    try LatencyScatterPlot(predicted: predicted, measured: m.measured,
                                            title: "\(space.name): table sum vs measured, \(samples) subnets").svg
                         .write(toFile: plot, atomically: true, encoding: .utf8)
                 } catch { throw LUTCommand.writeFailure(plot, error) }
@@ -216,6 +190,51 @@ struct LUTCommand: ParsableCommand {
                     throw LUTCommand.writeFailure(details, error)
                 }
             }
+            printResult(space: space, predicted: predicted, measurements: m, seconds: seconds)
+        }
+
+        /// Latencies of the sampled subnets: by the evaluator, or by the engine in `passes`
+        /// passes (end to end, then layer by layer; a subnet's result is its fastest pass).
+        struct Measurements {
+            var measured: [Double]
+            var layerSums: [Double]
+            var perPass: [[Double]]
+            var worker: ExternalEvaluator?
+        }
+
+        func measure(archs: [Architecture], plans: [NetworkPlan], predicted: [Double], space: any SearchSpace) throws -> Measurements {
+            // Each pass measures every subnet once (end to end, then layer by layer); a subnet's
+            // result is its fastest pass. Interference from other jobs only slows runs down and
+            // comes in bursts of a second or so, which rarely hit the same subnet in two passes
+            // that lie `samples` subnets apart.
+            var m = Measurements(measured: [Double](repeating: .infinity, count: samples), layerSums: [], perPass: [[Double]](repeating: [], count: samples))
+            m.layerSums = m.measured
+            if let evaluator {
+                let w = try ExternalEvaluator(spec: try EvaluatorSpec(contentsOf: evaluator))
+                m.measured = try EvaluatorLatencyPredictor(evaluator: w, space: space.name).predictEfficiency(archs)
+                m.worker = w
+            }
+            for pass in 0..<(m.worker == nil ? passes : 0) {
+                for i in 0..<samples {
+                    let network = EngineNetwork(plan: plans[i], seed: seed &+ UInt64(i))
+                    let e = network.measure(warmup: 1, runs: runs, clock: clock)
+                    // The same subnet timed layer by layer, right after: separates the cost of per-layer
+                    // timing from what the table adds (layers timed in other subnets, at another moment).
+                    let l = network.measureLayerSum(warmup: 0, runs: runs, clock: clock)
+                    m.measured[i] = min(m.measured[i], e); m.layerSums[i] = min(m.layerSums[i], l)
+                    m.perPass[i].append(e)
+                    LUTCommand.progress("pass \(pass + 1)/\(passes), subnet \(i + 1)/\(samples): table \(String(format: "%.2f", predicted[i])) ms, measured \(String(format: "%.2f", e)) ms")
+                }
+            }
+            return m
+        }
+
+        /// The agreement (and, when the engine measured, what the bias is made of) as JSON or text.
+        func printResult(space: any SearchSpace, predicted: [Double], measurements m: Measurements, seconds: Double) {
+            let measured = m.measured, worker = m.worker
+            let agreement = LatencyAgreement(predicted: predicted, measured: measured)
+            let timingCost = LatencyAgreement(predicted: m.layerSums, measured: measured)
+            let tableVsLayers = LatencyAgreement(predicted: predicted, measured: m.layerSums)
             let machine = MachineInfo.current()
             if json {
                 let how: [(String, JSONValue)] = worker.map { [("evaluator", .string($0.identity.label))] }

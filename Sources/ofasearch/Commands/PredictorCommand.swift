@@ -81,9 +81,7 @@ struct PredictorCommand: ParsableCommand {
         }
 
         static func metricsJSON(_ m: XGBoostProvenance.Metrics) -> JSONValue {
-            var fields: [(String, JSONValue)] = [("rmse", .double(m.rmse)), ("mae", .double(m.mae)),
-                                                 ("kendall_tau", .double(m.kendallTau)), ("spearman", .double(m.spearman))]
-            if let w5 = m.within5, let w10 = m.within10 { fields += [("within_5pct", .double(w5)), ("within_10pct", .double(w10))] }
+            var fields = m.pooled.jsonFields   // rounded when recorded
             fields.append(("per_resolution", .object(m.perResolution.keys.sorted { Int($0)! < Int($1)! }.map { r in
                 let g = m.perResolution[r]!
                 return (r, .object([("count", .int(g.count)), ("rmse", .double(g.rmse)), ("kendall_tau", .double(g.kendallTau))]))

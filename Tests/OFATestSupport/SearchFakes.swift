@@ -1,17 +1,19 @@
 import Foundation
-import OFASearch
+import Synchronization
+import OFACore
+import OFAStrategies
 
 /// A smooth accuracy stand-in: grows with every choice, with diminishing returns per unit, so
 /// that the best subnet under a budget is a real trade-off. Counts the rows it predicts.
-final class FakeAccuracy: AccuracyPredictor, @unchecked Sendable {
-    let name = "fake-accuracy"
-    private let lock = NSLock()
-    private var _rows = 0
-    private var _calls = 0
-    var rows: Int { lock.withLock { _rows } }
-    var calls: Int { lock.withLock { _calls } }
+package final class FakeAccuracy: AccuracyPredictor {
+    package let name = "fake-accuracy"
+    private let counts = Mutex((rows: 0, calls: 0))
+    package var rows: Int { counts.withLock { $0.rows } }
+    package var calls: Int { counts.withLock { $0.calls } }
 
-    static func value(_ a: Architecture) -> Double {
+    package init() {}
+
+    package static func value(_ a: Architecture) -> Double {
         // At most about 0.98 over the spaces' largest subnets: a top-1 fraction, as every
         // prediction must be (PredictionCheck).
         var acc = 0.55 + 0.0004 * Double(a.resolution - 160)
@@ -26,21 +28,23 @@ final class FakeAccuracy: AccuracyPredictor, @unchecked Sendable {
         return acc
     }
 
-    func predictAccuracy(_ archs: [Architecture]) throws -> [Double] {
-        lock.withLock { _rows += archs.count; _calls += 1 }
+    package func predictAccuracy(_ archs: [Architecture]) throws -> [Double] {
+        counts.withLock { $0.rows += archs.count; $0.calls += 1 }
         return archs.map(Self.value)
     }
 }
 
 /// A MACs-like cost: each active block costs resolution² × expand × (kernel² + 8) scaled by its
 /// unit, so it is monotone in every choice.
-struct FakeCost: EfficiencyPredictor {
-    let name = "fake-cost"
-    let metric = EfficiencyMetric.latency
+package struct FakeCost: EfficiencyPredictor {
+    package let name = "fake-cost"
+    package let metric = EfficiencyMetric.latency
     /// When set, kernel 3 costs more than kernel 5 (a non-monotone table).
-    var kernel3Penalty = 0.0
+    package var kernel3Penalty = 0.0
 
-    func cost(_ a: Architecture) -> Double {
+    package init(kernel3Penalty: Double = 0) { self.kernel3Penalty = kernel3Penalty }
+
+    package func cost(_ a: Architecture) -> Double {
         let r2 = Double(a.resolution * a.resolution) / (224.0 * 224.0)
         var c = 2.0 * r2
         for u in 0..<Architecture.unitCount {
@@ -54,13 +58,13 @@ struct FakeCost: EfficiencyPredictor {
         return c
     }
 
-    func predictEfficiency(_ archs: [Architecture]) throws -> [Double] { archs.map(cost) }
-    func predictEfficiency(_ arch: Architecture) throws -> Double { cost(arch) }
+    package func predictEfficiency(_ archs: [Architecture]) throws -> [Double] { archs.map(cost) }
+    package func predictEfficiency(_ arch: Architecture) throws -> Double { cost(arch) }
 }
 
 extension SearchResult {
     /// JSON with the timing zeroed, for byte-for-byte comparisons.
-    func timelessJSON() -> String {
+    package func timelessJSON() -> String {
         var r = self
         r.seconds = 0
         if r.sweep != nil { r.sweep!.seconds = 0 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import OFASearch
+import OFATestSupport
 
 /// The climb (``LocalSearch``) and the memetic search built on it (issue 14's single-target
 /// search): neighbourhoods, budgets, never worse than the start, determinism, manifests.

@@ -101,14 +101,20 @@ extension SearchSettings {
 public enum SearchStrategies {
     public static let names = ["evolutionary", "random", "exhaustive", "surrogate", "memetic"]
 
+    /// OFA's evolutionary search with these settings (also memetic search's restarts).
+    static func evolution(_ settings: SearchSettings) -> EvolutionarySearch {
+        var s = EvolutionarySearch(population: settings.population, generations: settings.generations,
+                                   parentRatio: settings.parentRatio, mutationRatio: settings.mutationRatio,
+                                   mutationProbability: settings.mutationProbability)
+        s.sampling = SpaceSampling(settings.sampling)
+        s.maxTries = settings.maxTries
+        return s
+    }
+
     public static func make(_ name: String, settings: SearchSettings = SearchSettings()) throws -> any SearchStrategy {
         switch name {
         case "evolutionary":
-            var s = EvolutionarySearch(population: settings.population, generations: settings.generations,
-                                       parentRatio: settings.parentRatio, mutationRatio: settings.mutationRatio,
-                                       mutationProbability: settings.mutationProbability)
-            s.sampling = SpaceSampling(settings.sampling)
-            s.maxTries = settings.maxTries
+            let s = evolution(settings)
             try s.validate()
             return s
         case "random":
@@ -123,12 +129,7 @@ public enum SearchStrategies {
             try s.validate()
             return s
         case "memetic":
-            var evolution = EvolutionarySearch(population: settings.population, generations: settings.generations,
-                                               parentRatio: settings.parentRatio, mutationRatio: settings.mutationRatio,
-                                               mutationProbability: settings.mutationProbability)
-            evolution.sampling = SpaceSampling(settings.sampling)
-            evolution.maxTries = settings.maxTries
-            let s = MemeticSearch(evolution: evolution, stall: settings.restartStall, climbEvaluations: settings.climbEvaluations)
+            let s = MemeticSearch(evolution: evolution(settings), stall: settings.restartStall, climbEvaluations: settings.climbEvaluations)
             try s.validate()
             return s
         case "exhaustive":

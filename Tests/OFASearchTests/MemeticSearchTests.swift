@@ -37,10 +37,16 @@ struct MemeticSearchTests {
             try space.validate(n)
             #expect(choicesApart(arch, n) == 1)
         }
-        // Resolutions (2 others) + depths (2 others per unit) + kernels and expands (2 others each
-        // per active block).
+        // Resolutions (2 others) + depths (2 others per unit, the new blocks copying the last) +
+        // one block deeper with the other 8 (kernel, expand) settings + kernels and expands (2
+        // others each per active block).
         let active = arch.activeBlocks.count
-        #expect(single.count == 2 + 2 * Architecture.unitCount + 4 * active)
+        let growable = (0..<Architecture.unitCount).filter { arch.depth(unit: $0) < 4 }.count
+        #expect(single.count == 2 + 2 * Architecture.unitCount + 8 * growable + 4 * active)
+        let u = try #require((0..<Architecture.unitCount).first { arch.depth(unit: $0) < 4 })
+        let newBlock = u * Architecture.maxDepth + arch.depth(unit: u)
+        let grown = single.filter { $0.depth(unit: u) == arch.depth(unit: u) + 1 }
+        #expect(Set(grown.map { [$0.kernelSize(block: newBlock), $0.expandRatio(block: newBlock)] }).count == 9)
 
         let pairs = LocalSearch.neighbours(of: arch, in: space, choices: 2)
         #expect(Set(pairs).count == pairs.count)
@@ -90,6 +96,33 @@ struct MemeticSearchTests {
         }
     }
 
+    /// An accuracy with interactions between blocks (a two-choice trade can pay where no single
+    /// change does).
+    struct RuggedAccuracy: AccuracyPredictor {
+        let name = "rugged"
+        static func value(_ a: Architecture) -> Double {
+            var x = 0.0
+            for b in a.activeBlocks { x += Double(a.kernelSize(block: b) * a.expandRatio(block: b) * (b % 7 + 1)) }
+            return FakeAccuracy.value(a) + 0.004 * cos(x / 3)
+        }
+        func predictAccuracy(_ archs: [Architecture]) throws -> [Double] { archs.map(Self.value) }
+    }
+
+    @Test func anUnboundedClimbEndsWhereNoTwoChoiceNeighbourIsBetter() throws {
+        let p = SearchProblem(space: space, accuracy: RuggedAccuracy(), efficiency: FakeCost(), budget: 14)
+        for seed: UInt64 in 1...3 {
+            var rng = SeededGenerator(seed: seed)
+            var arch = space.sample(using: &rng)
+            while FakeCost().cost(arch) > 14 { arch = space.sample(using: &rng) }
+            let start = Candidate(arch: arch, accuracy: RuggedAccuracy.value(arch), efficiency: FakeCost().cost(arch))
+            let climb = try LocalSearch(evaluations: 10_000_000).climb(from: start, in: p, seed: seed)
+            let around = LocalSearch.neighbours(of: climb.best.arch, in: space, choices: 1)
+                + LocalSearch.neighbours(of: climb.best.arch, in: space, choices: 2)
+            let better = around.filter { FakeCost().cost($0) <= 14 && RuggedAccuracy.value($0) > climb.best.accuracy }
+            #expect(better.isEmpty, "seed \(seed): \(better.count) better neighbours")
+        }
+    }
+
     @Test func memeticSpendsItsBudgetAtMostAndIsDeterministic() throws {
         var evolution = EvolutionarySearch(population: 20, generations: 30)
         evolution.maxTries = 1_000
@@ -98,7 +131,10 @@ struct MemeticSearchTests {
         let b = try memetic.search(problem(), seed: 5)
         #expect(a.best == b.best && a.counts == b.counts && a.history == b.history)
         #expect(a.strategy == "memetic")
-        #expect(a.evaluations <= 20 * 31 + 200)
+        #expect(a.evaluations <= 20 * 31)
+        // Distinct architectures counted once for the whole run (restarts and climbs): with a
+        // fresh evaluator, every distinct one was predicted once.
+        #expect(a.counts.uniqueArchitectures == a.counts.accuracyPredictions)
         #expect(a.best.efficiency <= 16)
         #expect(a.best.accuracy == FakeAccuracy.value(a.best.arch))
         // Restarts: more generations than one stalled search runs, numbered on in the history.
@@ -108,7 +144,7 @@ struct MemeticSearchTests {
         #expect(a.front.contains(a.best))
         // Never worse than its first restart, which is the evolutionary search with the stall.
         var first = evolution
-        first.termination = Termination(generations: 30, stall: 3)
+        first.termination = Termination(generations: 30, evaluations: 20 * 31 - 200 - 20 + 1, stall: 3)
         #expect(a.best.accuracy >= (try first.search(problem(), seed: 5)).best.accuracy)
     }
 
@@ -117,7 +153,7 @@ struct MemeticSearchTests {
         settings.climbEvaluations = 123
         settings.restartStall = 7
         let s = try #require(try SearchStrategies.make("memetic", settings: settings) as? MemeticSearch)
-        #expect(s.evolution.population == 30 && s.evolutionEvaluations == 30 * 41)
+        #expect(s.evolution.population == 30 && s.evaluations == 30 * 41)
         #expect(s.stall == 7 && s.climb.evaluations == 123)
         settings.restartStall = 0
         #expect(throws: SearchError.self) { try SearchStrategies.make("memetic", settings: settings) }
@@ -126,7 +162,9 @@ struct MemeticSearchTests {
         spec.generations = 40
         spec.climbEvaluations = 500
         let made = try #require(try spec.makeStrategy() as? MemeticSearch)
-        #expect(made.evolutionEvaluations == 100 * 41 && made.climb.evaluations == 500)
+        #expect(made.evaluations == 100 * 41 && made.climb.evaluations == 500)
+        // The defaults spend OFA's budget, climbs included.
+        #expect(try #require(try SearchStrategies.make("memetic") as? MemeticSearch).evaluations == 50_100)
         #expect(spec.settings.map(\.0).contains("restart_stall"))
     }
 }

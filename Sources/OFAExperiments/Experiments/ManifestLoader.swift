@@ -247,6 +247,7 @@ public struct ManifestLoader: Sendable {
                 reader.issue(n, "strategies.\(s.label): budget \(s.budget) is fewer truth evaluations than the part's \(targets.count) targets")
             }
         }
+        checkWarmStarts(strategies, spaces: spaces, node: spacesNode, reader: reader)
         let seeds = node("seeds").map { reader.seeds($0, "seeds") ?? [] } ?? [0]
         let repeats = node("repeats").flatMap { reader.int($0, "repeats", atLeast: 1, atMost: StrategySpec.Bounds.repeats) } ?? 1
         let multi = node("multi").flatMap { readMulti($0, targetCount: targets.count, strategies: strategies, reader: reader) }
@@ -327,8 +328,8 @@ public struct ManifestLoader: Sendable {
                     switch reader.paths.resolve(spelled) {
                     case let .failure(problem): reader.issue(n, "\(what).warm_start: \(problem)")
                     case let .success(path):
-                        if FileManager.default.fileExists(atPath: path) { spec.warmStart = WarmStartFile(spelled: spelled, path: path) }
-                        else { reader.issue(n, "\(what).warm_start: no such file '\(spelled)' (looked at \(path))") }
+                        do { spec.warmStart = try WarmStartFile(spelled: spelled, path: path, checking: nil) }
+                        catch { reader.issue(n, "\(what).warm_start: \(error)") }
                     }
                 }
                 if let n = s["restart_stall"] { spec.restartStall = reader.int(n, "\(what).restart_stall", atLeast: 1, atMost: StrategySpec.Bounds.generations) ?? spec.restartStall }
@@ -339,6 +340,18 @@ public struct ManifestLoader: Sendable {
             out.append(spec)
         }
         return out
+    }
+
+    /// A warm start must describe subnets of every space its strategy runs in.
+    private func checkWarmStarts(_ strategies: [StrategySpec], spaces: [SpaceEntry], node: Node?, reader: ManifestReader) {
+        for s in strategies {
+            guard let file = s.warmStart else { continue }
+            for entry in spaces where entry.strategies?.contains(s.label) ?? true {
+                guard let space = try? entry.makeSpace() else { continue }
+                do { _ = try WarmStartFile(spelled: file.spelled, path: file.path, checking: space) }
+                catch { reader.issue(node, "strategies.\(s.label).warm_start for space \(entry.name): \(error)") }
+            }
+        }
     }
 
     private func unknownStrategy(_ name: String, node: Node, reader: ManifestReader, hintKind: Bool = false) {

@@ -184,9 +184,10 @@ public enum RunCost {
             let predicted = s.memoize ? min(1, spaceSize / max(evaluations, 1)) : 1
             cost = evaluations * (draw + predicted * perPrediction)
         case .memetic:
-            // The restarts' evaluations and the climbs', for each target.
-            let evaluations = k * (Double(s.population) * Double(s.generations + 1) + Double(s.climbEvaluations))
-            let predicted = s.memoize ? min(0.3, spaceSize / max(evaluations, 1)) : 1
+            // The restarts' and the climbs' evaluations, population × (generations + 1) per target;
+            // about half are new architectures (restarts and climbs revisit few).
+            let evaluations = k * Double(s.population) * Double(s.generations + 1)
+            let predicted = s.memoize ? min(0.6, spaceSize / max(evaluations, 1)) : 1
             cost = evaluations * (hit + predicted * perPrediction)
         case .exhaustive:
             cost = min(spaceSize, Double(s.limit)) * perPrediction

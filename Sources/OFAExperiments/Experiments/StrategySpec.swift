@@ -90,7 +90,7 @@ public struct StrategySpec: Sendable, Hashable {
         case .surrogate:
             [("budget", .int(budget))] + (initial.map { [("initial", .int($0))] } ?? []) + (batch.map { [("batch", .int($0))] } ?? [])
                 + [("inner_generations", .int(innerGenerations)), ("inner_starts", .int(innerStarts)), ("inner_stall", .int(innerStall))]
-                + (warmStart.map { [("warm_start", .string($0.spelled))] } ?? [])
+                + (warmStart.map { [("warm_start", .string($0.spelled)), ("warm_start_sha256", .string($0.sha256 ?? ""))] } ?? [])
         case .memetic:
             [("population", .int(population)), ("generations", .int(generations)),
              ("parent_ratio", .double(parentRatio)), ("mutation_ratio", .double(mutationRatio)),

@@ -15,9 +15,20 @@ public struct WarmStartFile: Sendable, Hashable {
     /// Where it was found.
     public var path: String
 
+    /// Its SHA-256 when read (fingerprints change with the contents, not only the name).
+    public var sha256: String?
+
     public init(spelled: String, path: String) {
         self.spelled = spelled
         self.path = path
+    }
+
+    /// Reads the file once to refuse it early (a manifest's check): its form, each `top1` a
+    /// percentage, and, given a space, each subnet in it. Keeps the contents' SHA-256.
+    public init(spelled: String, path: String, checking space: (any SearchSpace)?) throws {
+        self.init(spelled: spelled, path: path)
+        let set = try MeasurementSet.load(path: path, target: "top1", rules: .top1(in: space))
+        sha256 = set.sources.map(\.sha256).joined(separator: ",")
     }
 
     /// The measured subnets with their costs under `efficiency`, accuracies as fractions.

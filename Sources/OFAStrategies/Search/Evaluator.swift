@@ -73,9 +73,23 @@ public final class Evaluator {
     /// Starts a run: unique-architecture counting restarts. Returns the counts so far, to be
     /// subtracted from ``counts`` at the end of the run.
     public func beginRun() -> EvaluationCounts {
-        stamp &+= 1
-        if stamp == 0 { stamp = 1 }
+        if !holdsRun {
+            stamp &+= 1
+            if stamp == 0 { stamp = 1 }
+        }
         return counts
+    }
+
+    /// Whether runs begun now continue the current one (``asOneRun(_:)``).
+    private var holdsRun = false
+
+    /// Runs `body` as part of the current run: searches it begins (a memetic search's restarts)
+    /// count distinct architectures together with it, not each from zero.
+    public func asOneRun<T>(_ body: () throws -> T) rethrows -> T {
+        let outer = holdsRun
+        holdsRun = true
+        defer { holdsRun = outer }
+        return try body()
     }
 
     /// Cost of one architecture, memoized (rejection sampling asks one candidate at a time).

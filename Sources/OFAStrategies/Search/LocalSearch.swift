@@ -47,15 +47,17 @@ public struct LocalSearch: Sendable {
         search: while spent < evaluations {
             var improved = false
             for level in pairs ? [1, 2] : [1] {
-                var candidates = Self.neighbours(of: current.arch, in: problem.space, choices: level).filter { seen.insert($0).inserted }
+                var candidates = Self.neighbours(of: current.arch, in: problem.space, choices: level).filter { !seen.contains($0) }
                 candidates.shuffle(using: &rng)
                 var offset = 0
                 while offset < candidates.count, spent < evaluations {
-                    // Cost first (cheap); only neighbours within the budget are evaluated.
+                    // Cost first (cheap); only neighbours within the budget are evaluated. A
+                    // neighbour counts as seen once costed: those a move skipped stay open.
                     var archs: [Architecture] = [], costs: [Double] = []
                     while offset < candidates.count, archs.count < min(chunk, evaluations - spent) {
                         let a = candidates[offset]
                         offset += 1
+                        guard seen.insert(a).inserted else { continue }
                         let cost = try problem.evaluator.efficiency(of: a, remember: false)
                         if cost <= problem.budget { archs.append(a); costs.append(cost) }
                     }
@@ -77,7 +79,8 @@ public struct LocalSearch: Sendable {
     }
 
     /// The subnets of `space` that differ from `arch` in `choices` (1 or 2) of its choices, each
-    /// once; a unit that grows repeats its last block in the new ones.
+    /// once. A unit's depth is one choice: a unit that grows repeats its last block in the new
+    /// ones, or, one block deeper, takes any settings for the new block.
     public static func neighbours(of arch: Architecture, in space: any SearchSpace, choices: Int) -> [Architecture] {
         let single = moves(of: arch, in: space)
         guard choices == 2 else { return single.map(\.arch) }
@@ -104,10 +107,11 @@ public struct LocalSearch: Sendable {
 
     private static func moves(of arch: Architecture, in space: any SearchSpace) -> [Move] {
         var out: [Move] = []
+        var made: Set<Architecture> = [arch]
         func add(_ position: Int, _ change: @escaping (inout Architecture, any SearchSpace) -> Void) {
             var a = arch
             change(&a, space)
-            if a != arch, space.contains(a) { out.append(Move(position: position, arch: a, apply: change)) }
+            if space.contains(a), made.insert(a).inserted { out.append(Move(position: position, arch: a, apply: change)) }
         }
         for r in space.resolutions where r != arch.resolution {
             add(-1) { a, _ in a.resolution = r }
@@ -116,6 +120,20 @@ public struct LocalSearch: Sendable {
             let depth = arch.depth(unit: u)
             for d in space.depthChoices where d != depth {
                 add(1_000 + u) { a, s in Self.setDepth(&a, unit: u, to: d, in: s) }
+            }
+            // A unit one block deeper, the new block with each of its own settings (the copy of
+            // the last block is among the moves above).
+            if space.depthChoices.contains(depth + 1) {
+                let expands = space.couplesDepthAndExpand ? [nil] : space.expandChoices(unit: u, depth: depth + 1).map(Optional.some)
+                for k in space.kernelChoices(unit: u) {
+                    for e in expands {
+                        add(1_000 + u) { a, s in
+                            Self.setDepth(&a, unit: u, to: depth + 1, in: s)
+                            let b = u * Architecture.maxDepth + depth
+                            a.setBlock(b, kernel: k, expand: e ?? a.expandRatio(block: b))
+                        }
+                    }
+                }
             }
             for j in 0..<depth {
                 let b = u * Architecture.maxDepth + j

@@ -2,29 +2,29 @@ import OFACore
 
 /// Evolutionary search with restarts, then ``LocalSearch`` climbs from the restarts' answers: the
 /// searches find regions of the optimum, the climbs their last tenths of a point. For when
-/// accuracy is cheap and the budget is OFA's (docs/surrogate.md measures it against OFA's search
-/// at 50,100 evaluations per target).
+/// accuracy is cheap and the answer matters; docs/surrogate.md measures it against OFA's search
+/// at OFA's 50,100 evaluations per target.
 ///
-/// OFA's search stops improving after 25 to 200 of its 500 generations (its population
-/// converges on one region), so the evolutionary budget, population × (generations + 1), is
-/// spent on restarts instead: each runs until its best has not improved for `stall` generations
-/// (the first with the search's own seed), while a whole restart still fits. Then each
-/// restart's answer, best first, is climbed while `climbEvaluations` last (a climb ends earlier
-/// at a local optimum; what is left of the evolutionary budget goes to the climbs too).
+/// The budget is OFA's, population × (generations + 1) accuracy requests (50,100 at P = 100,
+/// N = 500). OFA's search stops improving after 25 to 200 of its 500 generations (its
+/// population converges on one region), so all but `climbEvaluations` of the budget go to
+/// restarts: each runs until its best has not improved for `stall` generations (the first with
+/// the search's own seed), while a whole restart still fits. Then each restart's answer, best
+/// first, is climbed with what is left (a climb ends earlier at a local optimum).
 ///
 /// ```swift
-/// let memetic = MemeticSearch(evolution: EvolutionarySearch(generations: 400), climbEvaluations: 10_000)
-/// let result = try memetic.search(problem, seed: 1)   // at most 40,100 + 10,000 evaluations
+/// let memetic = MemeticSearch(evolution: EvolutionarySearch(generations: 500), climbEvaluations: 10_000)
+/// let result = try memetic.search(problem, seed: 1)   // at most 50,100 evaluations
 /// ```
 public struct MemeticSearch: SearchStrategy {
     public var name: String { "memetic" }
-    /// One restart's search (its termination's generations bound the whole evolutionary budget).
+    /// One restart's search; its population × (its generations + 1) is the whole budget.
     public var evolution: EvolutionarySearch
     /// Generations without a better best that end a restart.
     public var stall: Int
     public var climb: LocalSearch
 
-    public init(evolution: EvolutionarySearch = EvolutionarySearch(generations: 400), stall: Int = Defaults.stall,
+    public init(evolution: EvolutionarySearch = EvolutionarySearch(), stall: Int = Defaults.stall,
                 climbEvaluations: Int = Defaults.climbEvaluations) {
         self.evolution = evolution
         self.stall = stall
@@ -32,15 +32,15 @@ public struct MemeticSearch: SearchStrategy {
     }
 
     public enum Defaults {
-        public static let stall = 25
+        public static let stall = 10
         public static let climbEvaluations = 10_000
     }
 
     /// The most climbing evaluations accepted.
     public static let maxClimbEvaluations = 10_000_000
 
-    /// Evaluations of the evolutionary part: population × (generations + 1).
-    public var evolutionEvaluations: Int { evolution.population * ((evolution.termination.generations ?? 0) + 1) }
+    /// The budget: population × (generations + 1) accuracy requests, restarts and climbs together.
+    public var evaluations: Int { evolution.population * ((evolution.termination.generations ?? 0) + 1) }
 
     public func validate() throws {
         try evolution.validate()
@@ -52,14 +52,24 @@ public struct MemeticSearch: SearchStrategy {
     public func search(_ problem: SearchProblem, seed: UInt64) throws -> SearchResult {
         try validate()
         let start = ContinuousClock.now
+        let base = problem.evaluator.beginRun()
+        var result = try problem.evaluator.asOneRun { try restartsAndClimbs(problem, seed: seed) }
+        result.counts = problem.evaluator.counts.since(base)
+        result.seconds = secondsSince(start)
+        return result
+    }
+
+    private func restartsAndClimbs(_ problem: SearchProblem, seed: UInt64) throws -> SearchResult {
         let population = evolution.population
+        // The climbs' share comes out of the budget; the restarts get the rest (one at least).
+        let restartBudget = max(population, evaluations - climb.evaluations)
         var answers: [SearchResult] = []
         var spent = 0
         // A restart needs room for its initial population and `stall` generations.
-        while answers.isEmpty || evolutionEvaluations - spent >= population * (stall + 1) {
+        while answers.isEmpty || restartBudget - spent >= population * (stall + 1) {
             var run = evolution
             run.termination = Termination(generations: evolution.termination.generations,
-                                          evaluations: max(1, evolutionEvaluations - spent - population + 1), stall: stall)
+                                          evaluations: max(1, restartBudget - spent - population + 1), stall: stall)
             var r = try run.search(problem, seed: answers.isEmpty ? seed : Self.restartSeed(seed, answers.count))
             r.history = r.history.map { .init(generation: $0.generation, evaluations: $0.evaluations + spent,
                                               accuracy: $0.accuracy, efficiency: $0.efficiency) }
@@ -67,28 +77,27 @@ public struct MemeticSearch: SearchStrategy {
             answers.append(r)
         }
         var result = Self.merge(answers)
-        var budget = climb.evaluations + max(0, evolutionEvaluations - spent)
-        let before = problem.evaluator.counts
+        // The climbs: what the restarts left of the budget.
+        var budget = max(0, evaluations - spent)
         var front = ParetoFront(result.front)
         for (k, r) in answers.enumerated().sorted(by: { $0.element.best.accuracy > $1.element.best.accuracy }) where budget > 0 {
             var local = climb
             local.evaluations = budget
             let c = try local.climb(from: r.best, in: problem, seed: Self.restartSeed(seed, k))
             budget -= c.evaluations
+            spent += c.evaluations
             front.insert(c.best)
             if c.best.accuracy > result.best.accuracy { result.best = c.best }
+            result.generations += 1
+            result.history.append(.init(generation: result.generations, evaluations: spent,
+                                        accuracy: result.best.accuracy, efficiency: result.best.efficiency))
         }
-        result.counts = result.counts + problem.evaluator.counts.since(before)
         result.front = front.members
-        result.history.append(.init(generation: result.generations + 1, evaluations: result.counts.accuracyRequests,
-                                    accuracy: result.best.accuracy, efficiency: result.best.efficiency))
-        result.seconds = secondsSince(start)
         return result
     }
 
-    /// The restarts as one result: the best answer, counts added (distinct architectures per
-    /// restart), histories joined as one best-so-far (generations numbered on), the last
-    /// restart's population.
+    /// The restarts as one result: the best answer, histories joined as one best-so-far
+    /// (generations numbered on), the last restart's population.
     private static func merge(_ runs: [SearchResult]) -> SearchResult {
         var out = runs[0]
         out.strategy = "memetic"
@@ -101,7 +110,6 @@ public struct MemeticSearch: SearchStrategy {
                                          accuracy: better ? h.accuracy : last.accuracy, efficiency: better ? h.efficiency : last.efficiency))
             }
             out.generations += r.generations + 1
-            out.counts = out.counts + r.counts
             out.rejected += r.rejected
             out.repaired += r.repaired
             out.front = ParetoFront(out.front + r.front).members

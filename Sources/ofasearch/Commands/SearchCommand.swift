@@ -67,17 +67,17 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Surrogate search: inner searches per target and round (1: from the best evaluated; 2: also from the ten best; more: also from random samples).")
     var innerStarts = SurrogateSearch.Defaults.innerStarts
 
-    @Option(help: "Surrogate search: generations without a better best that end an inner search early.")
-    var innerStall = SurrogateSearch.Defaults.innerStall
+    @Option(help: "Surrogate search: generations without a better best that end an inner search early (default \(SurrogateSearch.Defaults.innerStall)).")
+    var innerStall: Int?
 
     @Option(help: "Surrogate search: measurements already known (JSON Lines with top1 in %, or OFA's .dict layout), fitted from the start and never evaluated again.")
     var warmStart: String?
 
-    @Option(help: "Memetic search: evaluations of the climbs from the evolutionary restarts' answers (one- and two-choice moves; at most \(MemeticSearch.maxClimbEvaluations)). The restarts share --population × (--generations + 1) evaluations.")
-    var climbEvaluations = MemeticSearch.Defaults.climbEvaluations
+    @Option(help: "Memetic search: evaluations kept for the climbs from the restarts' answers (one- and two-choice moves), out of its budget of --population × (--generations + 1), 50,100 with the defaults, like evolutionary search's (default \(MemeticSearch.Defaults.climbEvaluations); at most \(MemeticSearch.maxClimbEvaluations)).")
+    var climbEvaluations: Int?
 
-    @Option(help: "Memetic search: generations without a better best that end a restart of the evolutionary search.")
-    var restartStall = MemeticSearch.Defaults.stall
+    @Option(help: "Memetic search: generations without a better best that end a restart of the evolutionary search (default \(MemeticSearch.Defaults.stall)).")
+    var restartStall: Int?
 
     @Option(help: "Draws per candidate before an over-budget one is repaired (evolutionary, random, NSGA-II).")
     var maxTries = 100_000
@@ -111,6 +111,10 @@ struct SearchCommand: ParsableCommand {
     func validate() throws {
         guard (latency != nil) != macs else { throw ValidationError("give exactly one of --latency TABLE and --macs") }
         if warmStart != nil, strategy != "surrogate" { throw ValidationError("--warm-start is for --strategy surrogate") }
+        if strategy != "memetic", let option = [("--climb-evaluations", climbEvaluations), ("--restart-stall", restartStall)].first(where: { $0.1 != nil })?.0 {
+            throw ValidationError("\(option) is for --strategy memetic")
+        }
+        if innerStall != nil, strategy != "surrogate" { throw ValidationError("--inner-stall is for --strategy surrogate") }
         if budget != nil, strategy != "surrogate" { throw ValidationError("--budget is for --strategy surrogate (truth evaluations); other strategies take --generations or --samples") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         // The bounds live in SearchSettings (one place); refused here before anything is loaded.
@@ -230,10 +234,10 @@ struct SearchCommand: ParsableCommand {
                                       maxTries: maxTries)
         settings.enumerationLimit = 5_000_000
         settings.evaluations = budget
-        settings.climbEvaluations = climbEvaluations
-        settings.restartStall = restartStall
+        settings.climbEvaluations = climbEvaluations ?? MemeticSearch.Defaults.climbEvaluations
+        settings.restartStall = restartStall ?? MemeticSearch.Defaults.stall
         settings.surrogate = SurrogateSettings(initial: initial, batch: batch, innerGenerations: innerGenerations, innerStarts: innerStarts,
-                                                innerStall: innerStall)
+                                                innerStall: innerStall ?? SurrogateSearch.Defaults.innerStall)
         return settings
     }
 

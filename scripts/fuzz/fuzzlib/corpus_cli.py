@@ -34,7 +34,7 @@ OPTIONS = {
     "--mutation-ratio": DOUBLES,
     "--mutate-prob": DOUBLES,
     "--resolutions": RESOLUTIONS,
-    "--strategy": ["random", "exhaustive", "nsga2", "evolution", "", "EVOLUTIONARY"],
+    "--strategy": ["random", "exhaustive", "nsga2", "evolution", "", "EVOLUTIONARY", "memetic", "surrogate"],
     "--multi": ["top-down", "bottom-up", "independent", "nsga2", "sideways", ""],
     "--variant": ["paper", "improved", "", "x"],
     "--warm-generations": INTS,
@@ -48,8 +48,13 @@ OPTIONS = {
     "--inner-generations": ["-1", "0", "1", "1000001", "nan"],
     "--inner-starts": ["-1", "0", "1", "2", "16", "17"],
     "--warm-start": ["in/warm.jsonl", "in", "/nonexistent/warm.jsonl", ""],
+    "--inner-stall": ["-1", "0", "1", "15", "1000001", "nan"],
+    # Memetic search (restarts and climbs inside population × (generations + 1)).
+    "--climb-evaluations": ["-1", "0", "1", "7", "100", "10000001", "1e308", "nan", ""],
+    "--restart-stall": ["-1", "0", "1", "2", "1000001", "nan"],
 }
-SURROGATE = {"--budget", "--initial", "--batch", "--inner-generations", "--inner-starts", "--warm-start"}
+SURROGATE = {"--budget", "--initial", "--batch", "--inner-generations", "--inner-starts", "--warm-start", "--inner-stall"}
+MEMETIC = {"--climb-evaluations", "--restart-stall"}
 
 ARCH = '"ks":[3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3],"e":[3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3],"d":[2,2,2,2,2]'
 WARM_LINES = ["{" + ARCH + ',"r":160,"top1":70.5}', "{" + ARCH + ',"r":192,"top1":NaN}', "{" + ARCH + ',"r":160,"top1":1e308}',
@@ -86,6 +91,8 @@ def generate(rng: random.Random, ctx: Context, index: int) -> Case:
             for o, v in (("--budget", "12"), ("--inner-generations", "2"), ("--inner-starts", "1")):
                 if o not in argv:
                     set_option(argv, o, v)
+        if option in MEMETIC and "--strategy" not in argv:
+            set_option(argv, "--strategy", "memetic")
         if option == "--warm-start":
             lines = [rng.choice(WARM_LINES) for _ in range(rng.choice([0, 1, 3]))]
             files.append(InputFile("in/warm.jsonl", "\n".join(lines).encode()))

@@ -93,7 +93,9 @@ def small_manifest(rng: random.Random) -> dict:
         m["spaces"] = [{"name": "compofa-mbv3-w1.0", "resolutions": [128, 160], "accuracy": "compofa-elastic-mbv3-w1.0-top1"}]
         m["strategies"] = {"evolutionary": {"population": 8, "generations": 3}, "exhaustive": {}}
     if kind == "compofa-macs" and rng.random() < 0.5:
-        m["strategies"]["surrogate"] = {"budget": 12, "batch": 4, "inner_generations": 2, "inner_starts": 1}
+        m["strategies"]["surrogate"] = {"budget": 12, "batch": 4, "inner_generations": 2, "inner_starts": 1, "inner_stall": 2}
+    if kind == "ofa-random" and rng.random() < 0.5:
+        m["strategies"]["memetic"] = {"population": 8, "generations": 3, "restart_stall": 1, "climb_evaluations": 10}
     if kind == "compofa-lut":
         m["efficiency"], m["targets"] = "cpu-lut-w1.0", [4, 6]
     else:

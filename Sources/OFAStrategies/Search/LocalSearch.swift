@@ -44,8 +44,9 @@ public struct LocalSearch: Sendable {
         var current = start
         var seen: Set<Architecture> = [start.arch]
         var spent = 0, moves = 0
+        // Each pass ends with a move (back to one-choice moves from the better subnet), or with no
+        // better neighbour at any level: a local optimum.
         search: while spent < evaluations {
-            var improved = false
             for level in pairs ? [1, 2] : [1] {
                 var candidates = Self.neighbours(of: current.arch, in: problem.space, choices: level).filter { !seen.contains($0) }
                 candidates.shuffle(using: &rng)
@@ -67,13 +68,12 @@ public struct LocalSearch: Sendable {
                     if let i = accuracies.indices.max(by: { accuracies[$0] < accuracies[$1] }), accuracies[i] > current.accuracy {
                         current = Candidate(arch: archs[i], accuracy: accuracies[i], efficiency: costs[i])
                         moves += 1
-                        improved = true
                         continue search
                     }
                 }
                 if spent >= evaluations { break search }
             }
-            if !improved { break }
+            break
         }
         return Climb(best: current, evaluations: spent, moves: moves)
     }

@@ -120,8 +120,8 @@ struct SurrogateLoop {
                 repaired += r.repaired
                 pools.append((r.population + r.front).filter { $0.efficiency <= t }.sorted { $0.accuracy > $1.accuracy })
             }
-            // Each round another start's pool goes first: with a share smaller than twice the
-            // pools, every start still contributes as often over the rounds.
+            // Each round another start's pool goes first: when the share is not a multiple of the
+            // pools (4 per target from 3 starts), no start is always the one left short.
             let first = round % max(1, pools.count)
             for c in Self.roundRobin(Array(pools[first...] + pools[..<first]), count: share, where: { !knownSet.contains($0.arch) && taken.insert($0.arch).inserted }) {
                 out.append((c.arch, c.efficiency))

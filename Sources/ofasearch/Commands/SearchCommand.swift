@@ -234,8 +234,8 @@ struct SearchCommand: ParsableCommand {
                                       maxTries: maxTries)
         settings.enumerationLimit = 5_000_000
         settings.evaluations = budget
-        settings.climbEvaluations = climbEvaluations ?? MemeticSearch.Defaults.climbEvaluations
-        settings.restartStall = restartStall ?? MemeticSearch.Defaults.stall
+        if let climbEvaluations { settings.climbEvaluations = climbEvaluations }
+        if let restartStall { settings.restartStall = restartStall }
         settings.surrogate = SurrogateSettings(initial: initial, batch: batch, innerGenerations: innerGenerations, innerStarts: innerStarts,
                                                 innerStall: innerStall ?? SurrogateSearch.Defaults.innerStall)
         return settings

@@ -135,6 +135,75 @@ import OFATestSupport
         #expect(after.front.allSatisfy { $0.efficiency <= 10 })
     }
 
+    @Test func answersAreEachTargetsMostAccurateMemberSmallestTargetFirst() {
+        // (cost, accuracy); nothing costs 5 or less.
+        let c = Self.candidates([(6, 0.71), (7, 0.75), (8, 0.74), (9.5, 0.80), (10, 0.79)])
+        let answers = NSGA2Search.answers(to: [10, 5, 8.5, 7], in: c)
+        #expect(answers.map(\.target) == [7, 8.5, 10])
+        #expect(answers.map(\.arch) == [c[1].arch, c[1].arch, c[3].arch])
+    }
+
+    /// Answer parents: the mutation children are mutants of the targets' answers in turn, each
+    /// within its parent's target; the first crossover children cross adjacent answers, within
+    /// the larger one's target; the rest are tournament children under the budget.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func answerParentsBreedEachChildWithinItsParentsTarget(seed: UInt64) throws {
+        let p = try problem(budget: 10)
+        var nsga2 = NSGA2Search(population: 20, generations: 4)
+        nsga2.targets = Self.targets
+        let members = try nsga2.search(p, seed: seed).population
+        let ranked = NSGA2Search.Ranked(selecting: 20, from: members)
+        let answers = NSGA2Search.answers(to: Self.targets, in: ranked.members)
+        let adjacent = zip(answers, answers.dropFirst()).filter { $0.arch != $1.arch }
+        #expect(answers.count == 3 && !adjacent.isEmpty)
+        let mutants = nsga2.breeding.mutationCount, pairs = Int((0.3 * Double(20 - mutants)).rounded(.toNearestOrEven))
+        #expect(mutants == 6 && pairs == 4)
+        var run = try SearchRun(p, seed: seed, maxTries: 1000)
+        var seen = DuplicateElimination(), archs: [Architecture] = [], costs: [Double] = []
+        for generation in 0..<3 {
+            try nsga2.breed(mutants: mutants, generation: generation, ranked: ranked, sampler: &run.sampler, seen: &seen, in: p.space,
+                            using: &run.rng, into: &archs, costs: &costs)
+            #expect(archs.count == 20 && costs.allSatisfy { $0 <= 10 })
+            for k in 0..<mutants {
+                let parent = answers[(generation * mutants + k) % answers.count]
+                #expect(costs[k] <= parent.target, "mutant \(k) of the \(parent.target) answer costs \(costs[k])")
+                // A mutant: most choices are its parent's.
+                let same = zip(archs[k].ks + archs[k].e, parent.arch.ks + parent.arch.e).filter { $0 == $1 }.count
+                #expect(same >= 20, "mutant \(k) shares \(same) of 40 choices with its parent")
+            }
+            for i in 0..<pairs {
+                let (_, b) = adjacent[(generation * pairs + i) % adjacent.count]
+                #expect(costs[mutants + i] <= b.target)
+            }
+        }
+        // Tournament parents breed another search; without targets, answer parents are tournament parents.
+        var tournament = nsga2
+        tournament.parents = .tournament
+        #expect(try tournament.search(p, seed: seed).front != nsga2.search(p, seed: seed).front)
+        var untargeted = nsga2
+        untargeted.targets = []
+        #expect(try untargeted.search(p, seed: seed).front == tournament.search(p, seed: seed).front)
+    }
+
+    @Test func nsga2HasItsOwnMutationRatioAndAnswerParentsUnlessGiven() throws {
+        let sweep = try SweepSettings().sweep(mode: .nsga2, variant: .improved, search: SearchSettings())
+        #expect(sweep.nsga2.mutationRatio == NSGA2Search.Defaults.mutationRatio && sweep.nsga2.mutationRatio == 0.3)
+        #expect(sweep.nsga2.parents == .answers && sweep.strategy.mutationRatio == 0.5)
+        var settings = SweepSettings()
+        settings.nsga2Parents = .tournament
+        let given = try settings.sweep(mode: .nsga2, variant: .improved, search: SearchSettings(mutationRatio: 0.5))
+        #expect(given.nsga2.mutationRatio == 0.5 && given.nsga2.parents == .tournament && given.strategy.mutationRatio == 0.5)
+        // The run's JSON says what it used; the sweep hands NSGA-II its targets.
+        let small = try SweepSettings().sweep(mode: .nsga2, variant: .improved, search: SearchSettings(population: 12, generations: 3))
+        let out = try small.run(problem: problem(), targets: Self.targets, seed: 1)
+        #expect(out.nsga2Settings?.targets == Self.targets)
+        let json = try JSONSerialization.jsonObject(with: Data(out.json().rendered().utf8)) as! [String: Any]
+        #expect(json["mutation_ratio"] as? Double == 0.3 && json["parents"] as? String == "answers")
+        var bad = NSGA2Search()
+        bad.answerCrossoverShare = 1.5
+        #expect(throws: SearchError.self) { try bad.validate() }
+    }
+
     @Test(arguments: ["ofa-mbv3-w1.2", "compofa-elastic-mbv3-w1.2"])
     func stratifiedSamplingSpreadsOverTheWindow(space name: String) throws {
         let p = try problem(name)

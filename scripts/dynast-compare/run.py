@@ -206,6 +206,8 @@ def table(folder, ours_folder=None, only=None):
     print("|---:|---:|---:|---:|---:|" + ("---:|---:|" if ours else ""))
     for budget in sorted(mine):
         seeds = sorted(s for s in mine[budget] if (not ours or s in ours.get(budget, {})) and (not only or s in only))
+        if not seeds:
+            continue
         r = mine[budget]
         hv = [r[s]["window_hv"] for s in seeds]
         row = (f"| {budget} | {len(seeds)} | {ms(hv)} | {statistics.mean(r[s]['evaluations'] for s in seeds):.0f} |"
@@ -217,6 +219,8 @@ def table(folder, ours_folder=None, only=None):
     print()
     for budget in sorted(mine):
         seeds = sorted(s for s in mine[budget] if (not ours or s in ours.get(budget, {})) and (not only or s in only))
+        if not seeds:
+            continue
         r = mine[budget]
         print(f"{budget} evaluations, best accuracy per target (%), mean over seeds {seeds}")
         print("| row | " + " | ".join(f"{t} ms" for t in TARGETS) + " |")

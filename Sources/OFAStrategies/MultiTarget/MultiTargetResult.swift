@@ -149,7 +149,7 @@ public struct MultiTargetResult: Sendable {
     }
 
     /// NSGA-II's JSON: its settings (`multi`, `seed`, `population`, `generations`,
-    /// `mutation_ratio`, `initialization`, `eliminate_duplicates`, `cost_floor`), `results` (per
+    /// `mutation_ratio`, `parents`, `initialization`, `eliminate_duplicates`, `cost_floor`), `results` (per
     /// target: `target`, `arch`, `accuracy`, the cost, `front_index`), the `front` (always, with
     /// its points), then the run's totals once: `evaluations`, `unique_architectures`,
     /// `predictor_calls`, `cache_hit_rate`, `efficiency_evaluations`, `rejected`, `repaired`,
@@ -161,7 +161,8 @@ public struct MultiTargetResult: Sendable {
         var fields: [(String, JSONValue)] = [("multi", .string(mode.rawValue)), ("seed", .int(Int(truncatingIfNeeded: seed)))]
         if let s = nsga2Settings {
             fields += [("population", .int(s.population)), ("generations", .int(run.generations)),
-                       ("mutation_ratio", .double(s.mutationRatio)), ("initialization", .string(s.initialization.rawValue)),
+                       ("mutation_ratio", .double(s.mutationRatio)), ("parents", .string(s.parents.rawValue)),
+                       ("initialization", .string(s.initialization.rawValue)),
                        ("eliminate_duplicates", .bool(s.eliminateDuplicates)),
                        ("cost_floor", s.costFloor.map { .double($0) } ?? .null)]
         }

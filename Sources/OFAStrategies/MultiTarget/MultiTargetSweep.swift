@@ -240,6 +240,7 @@ public struct MultiTargetSweep: Sendable {
         var nsga2 = self.nsga2
         // The smallest target bounds the window the answers come from (see NSGA2Search.costFloor).
         if nsga2.costFloor == nil, nsga2FloorAtSmallestTarget { nsga2.costFloor = targets.min() }
+        if nsga2.targets.isEmpty { nsga2.targets = targets }
         let r = try nsga2.search(problem.fresh(budget: top), seed: seed)
         var results: [SearchResult] = []
         for (i, t) in targets.enumerated() {

@@ -33,6 +33,8 @@ public struct SweepSettings: Sendable, Hashable {
     public var nsga2EliminateDuplicates = true
     /// NSGA-II ranks costs below the smallest target as equal to it.
     public var nsga2FloorAtSmallestTarget = true
+    /// Where NSGA-II's parents come from.
+    public var nsga2Parents = NSGA2Search.Parents.answers
 
     public init() {}
 
@@ -46,10 +48,12 @@ public struct SweepSettings: Sendable, Hashable {
             preconditionFailure("SearchStrategies.make(\"evolutionary\") makes an EvolutionarySearch")
         }
         var nsga2 = NSGA2Search(population: search.population, generations: search.generations,
-                                mutationRatio: search.mutationRatio, mutationProbability: search.mutationProbability)
+                                mutationProbability: search.mutationProbability)
+        if let r = search.mutationRatio { nsga2.mutationRatio = r }
         if let maxTries { nsga2.maxTries = maxTries }
         nsga2.initialization = nsga2Initialization
         nsga2.eliminateDuplicates = nsga2EliminateDuplicates
+        nsga2.parents = nsga2Parents
         var sweep = MultiTargetSweep(mode: mode, variant: variant, warmGenerations: warmGenerations, strategy: strategy, nsga2: nsga2)
         sweep.nsga2FloorAtSmallestTarget = nsga2FloorAtSmallestTarget
         if let s = firstStall { sweep.firstStall = s == 0 ? nil : s }

@@ -41,6 +41,20 @@ struct RejectionSampler {
         return try fit(candidate, using: &rng)
     }
 
+    /// Up to `tries` draws of `make` for a candidate that costs at most `limit` (and fits the
+    /// budget); nil when none does. Nothing is repaired: the caller decides what to do instead.
+    mutating func draw(within limit: Double, tries: Int, using rng: inout SeededGenerator,
+                       _ make: (inout SeededGenerator) -> Architecture) throws -> (arch: Architecture, cost: Double)? {
+        let limit = min(budget, limit)
+        for _ in 0..<tries {
+            let candidate = make(&rng)
+            let cost = try evaluator.efficiency(of: candidate)
+            if cost <= limit { return (candidate, cost) }
+            rejected += 1
+        }
+        return nil
+    }
+
     /// `arch` itself when it fits, else repaired.
     mutating func fit(_ arch: Architecture, using rng: inout SeededGenerator) throws -> (arch: Architecture, cost: Double) {
         let cost = try evaluator.efficiency(of: arch)

@@ -33,12 +33,18 @@ struct MultiTargetOptions: ParsableArguments {
     @Option(help: "NSGA-II cost floor: smallest-target (costs below the smallest target rank as equal to it) or none (as before issue 16).")
     var nsga2Floor = "smallest-target"
 
+    @Option(help: "NSGA-II's parents: answers (each mutation child a mutant of a target's current answer, in turn, within that target; 30% of the crossover children from two adjacent targets' answers, within the larger target; the rest from tournament winners) or tournament (every parent a tournament winner; with --mutation-ratio 0.5, the search before issue 16's second round).")
+    var nsga2Parents = NSGA2Search.Parents.answers.rawValue
+
     func validate() throws {
         guard NSGA2Search.Initialization(rawValue: nsga2Init) != nil else {
             throw ValidationError("--nsga2-init: unknown '\(nsga2Init)'; expected stratified or random")
         }
         guard ["drop", "keep"].contains(nsga2Duplicates) else { throw ValidationError("--nsga2-duplicates: unknown '\(nsga2Duplicates)'; expected drop or keep") }
         guard ["smallest-target", "none"].contains(nsga2Floor) else { throw ValidationError("--nsga2-floor: unknown '\(nsga2Floor)'; expected smallest-target or none") }
+        guard NSGA2Search.Parents(rawValue: nsga2Parents) != nil else {
+            throw ValidationError("--nsga2-parents: unknown '\(nsga2Parents)'; expected answers or tournament")
+        }
         if let multi, MultiTargetSweep.Mode(rawValue: multi) == nil {
             throw ValidationError("--multi: unknown mode '\(multi)'; expected one of \(MultiTargetSweep.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -64,6 +70,7 @@ extension MultiTargetOptions {
         s.nsga2Initialization = NSGA2Search.Initialization(rawValue: nsga2Init) ?? .stratified
         s.nsga2EliminateDuplicates = nsga2Duplicates == "drop"
         s.nsga2FloorAtSmallestTarget = nsga2Floor == "smallest-target"
+        s.nsga2Parents = NSGA2Search.Parents(rawValue: nsga2Parents) ?? .answers
         return s
     }
 }

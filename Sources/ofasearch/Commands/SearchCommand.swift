@@ -43,8 +43,8 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Share of the population kept as parents (evolutionary; not NSGA-II, whose parents are tournament winners).")
     var parentRatio = 0.25
 
-    @Option(help: "Share of children made by mutation, the rest by crossover (evolutionary and NSGA-II).")
-    var mutationRatio = 0.5
+    @Option(help: "Share of children made by mutation, the rest by crossover (evolutionary and memetic: default 0.5, OFA's; --multi nsga2: default \(NSGA2Search.Defaults.mutationRatio), see --nsga2-parents).")
+    var mutationRatio: Double?
 
     @Option(help: "Probability of resampling each choice in a mutation (evolutionary and NSGA-II).")
     var mutateProb = 0.1

@@ -41,6 +41,11 @@ OPTIONS = {
     "--first-stall": INTS,
     "--warm-stall": INTS,
     "--warm-parent-ratio": DOUBLES,
+    # NSGA-II's issue-16 switches.
+    "--nsga2-init": ["stratified", "random", "", "x"],
+    "--nsga2-duplicates": ["drop", "keep", ""],
+    "--nsga2-floor": ["smallest-target", "none", "x"],
+    "--nsga2-parents": ["answers", "tournament", "", "ANSWERS"],
     # Surrogate search: budgets kept small (a valid large one is slow by design, not a hang).
     "--budget": ["-1", "0", "1", "2", "3", "12", "10001", "nan", "1e308", "9223372036854775808", ""],
     "--initial": ["-1", "0", "1", "11", "13", "1e308", "nan"],

@@ -129,10 +129,14 @@ import OFATestSupport
         keep.eliminateDuplicates = false
         let before = try keep.search(p.fresh(budget: 10), seed: 1)
         #expect(before.counts.uniqueArchitectures < before.evaluations)
-        let after = try NSGA2Search(population: 20, generations: 30).search(p.fresh(budget: 10), seed: 1)
-        #expect(after.evaluations == 20 * 31)
-        #expect(after.counts.uniqueArchitectures == after.evaluations)
-        #expect(after.front.allSatisfy { $0.efficiency <= 10 })
+        var answers = NSGA2Search(population: 20, generations: 30)
+        for targets in [[], Self.targets] {
+            answers.targets = targets
+            let after = try answers.search(p.fresh(budget: 10), seed: 1)
+            #expect(after.evaluations == 20 * 31)
+            #expect(after.counts.uniqueArchitectures == after.evaluations)
+            #expect(after.front.allSatisfy { $0.efficiency <= 10 })
+        }
     }
 
     @Test func answersAreEachTargetsMostAccurateMemberSmallestTargetFirst() {
@@ -143,40 +147,50 @@ import OFATestSupport
         #expect(answers.map(\.arch) == [c[1].arch, c[1].arch, c[3].arch])
     }
 
-    /// Answer parents: the mutation children are mutants of the targets' answers in turn, each
-    /// within its parent's target; the first crossover children cross adjacent answers, within
-    /// the larger one's target; the rest are tournament children under the budget.
+    /// Answer parents: the first mutation children are mutants of the targets' answers in turn
+    /// (across generations too), each within its parent's target; the first crossover children
+    /// cross adjacent answers, within the larger one's target; the rest are tournament children
+    /// under the budget. Population 24, 4 targets: 7 answer mutants and 4 answer crossovers per
+    /// generation, so the turn moves on from one generation to the next.
     @Test(arguments: [1, 2, 3] as [UInt64])
     func answerParentsBreedEachChildWithinItsParentsTarget(seed: UInt64) throws {
         let p = try problem(budget: 10)
-        var nsga2 = NSGA2Search(population: 20, generations: 4)
-        nsga2.targets = Self.targets
+        let targets: [Double] = [7, 8, 9, 10]
+        var nsga2 = NSGA2Search(population: 24, generations: 4)
+        nsga2.targets = targets
         let members = try nsga2.search(p, seed: seed).population
-        let ranked = NSGA2Search.Ranked(selecting: 20, from: members)
-        let answers = NSGA2Search.answers(to: Self.targets, in: ranked.members)
+        // Every answer-bred child checked (with duplicates dropped, a child that keeps repeating
+        // earlier ones is bred from tournament winners after 10 attempts).
+        nsga2.eliminateDuplicates = false
+        let ranked = NSGA2Search.Ranked(selecting: 24, from: members)
+        let answers = NSGA2Search.answers(to: targets, in: ranked.members)
         let adjacent = zip(answers, answers.dropFirst()).filter { $0.arch != $1.arch }
-        #expect(answers.count == 3 && !adjacent.isEmpty)
-        let mutants = nsga2.breeding.mutationCount, pairs = Int((0.3 * Double(20 - mutants)).rounded(.toNearestOrEven))
-        #expect(mutants == 6 && pairs == 4)
+        #expect(answers.count == 4 && adjacent.count >= 2)
+        let mutants = nsga2.breeding.mutationCount
+        let answerMutants = NSGA2Search.share(0.6, of: mutants), pairs = NSGA2Search.share(0.3, of: 24 - mutants)
+        #expect(mutants == 12 && answerMutants == 7 && pairs == 4)
         var run = try SearchRun(p, seed: seed, maxTries: 1000)
         var seen = DuplicateElimination(), archs: [Architecture] = [], costs: [Double] = []
         for generation in 0..<3 {
             try nsga2.breed(mutants: mutants, generation: generation, ranked: ranked, sampler: &run.sampler, seen: &seen, in: p.space,
                             using: &run.rng, into: &archs, costs: &costs)
-            #expect(archs.count == 20 && costs.allSatisfy { $0 <= 10 })
-            for k in 0..<mutants {
-                let parent = answers[(generation * mutants + k) % answers.count]
+            #expect(archs.count == 24 && costs.allSatisfy { $0 <= 10 })
+            for k in 0..<answerMutants {
+                let parent = answers[(generation * answerMutants + k) % answers.count]
                 #expect(costs[k] <= parent.target, "mutant \(k) of the \(parent.target) answer costs \(costs[k])")
-                // A mutant: most choices are its parent's.
+                // A mutant shares most choices with its parent (an unrelated subnet about a third).
                 let same = zip(archs[k].ks + archs[k].e, parent.arch.ks + parent.arch.e).filter { $0 == $1 }.count
-                #expect(same >= 20, "mutant \(k) shares \(same) of 40 choices with its parent")
+                #expect(same >= 24, "mutant \(k) shares \(same) of 40 choices with its parent")
             }
             for i in 0..<pairs {
-                let (_, b) = adjacent[(generation * pairs + i) % adjacent.count]
+                let (a, b) = adjacent[(generation * pairs + i) % adjacent.count]
+                let child = archs[mutants + i]
                 #expect(costs[mutants + i] <= b.target)
+                #expect([a.arch.resolution, b.arch.resolution].contains(child.resolution))
+                #expect(zip(child.d, zip(a.arch.d, b.arch.d)).allSatisfy { $0 == $1.0 || $0 == $1.1 })
             }
         }
-        // Tournament parents breed another search; without targets, answer parents are tournament parents.
+        // Without targets, answer parents are tournament parents.
         var tournament = nsga2
         tournament.parents = .tournament
         #expect(try tournament.search(p, seed: seed).front != nsga2.search(p, seed: seed).front)
@@ -185,23 +199,43 @@ import OFATestSupport
         #expect(try untargeted.search(p, seed: seed).front == tournament.search(p, seed: seed).front)
     }
 
-    @Test func nsga2HasItsOwnMutationRatioAndAnswerParentsUnlessGiven() throws {
-        let sweep = try SweepSettings().sweep(mode: .nsga2, variant: .improved, search: SearchSettings())
-        #expect(sweep.nsga2.mutationRatio == NSGA2Search.Defaults.mutationRatio && sweep.nsga2.mutationRatio == 0.3)
-        #expect(sweep.nsga2.parents == .answers && sweep.strategy.mutationRatio == 0.5)
+    /// Tournament parents breed as before issue 16's second round: with duplicates kept, one
+    /// generation is exactly the shared rejection sampler's breeding from tournament winners.
+    @Test func tournamentParentsBreedAsTheEarlierSearch() throws {
+        let p = try problem(budget: 10)
+        var nsga2 = NSGA2Search(population: 20, generations: 3)
+        nsga2.targets = Self.targets
+        nsga2.parents = .tournament
+        nsga2.eliminateDuplicates = false
+        let ranked = NSGA2Search.Ranked(selecting: 20, from: try nsga2.search(p, seed: 6).population)
+        var one = try SearchRun(p, seed: 8, maxTries: 1000), two = try SearchRun(p, seed: 8, maxTries: 1000)
+        var seen = DuplicateElimination(), archs: [Architecture] = [], costs: [Double] = []
+        try nsga2.breed(mutants: 10, generation: 2, ranked: ranked, sampler: &one.sampler, seen: &seen, in: p.space,
+                        using: &one.rng, into: &archs, costs: &costs)
+        var earlier: [Architecture] = [], earlierCosts: [Double] = []
+        try two.sampler.breed(population: 20, mutants: 10, mutation: nsga2.breeding.mutation, crossover: nsga2.breeding.crossover,
+                              in: p.space, using: &two.rng, parent: { ranked.tournament(using: &$0) }, into: &earlier, costs: &earlierCosts)
+        #expect(archs == earlier && costs == earlierCosts && seen.count == 0)
+    }
+
+    @Test func nsga2SweepBreedsFromTheAnswersUnlessTournament() throws {
+        let sweep = try SweepSettings().sweep(mode: .nsga2, variant: .improved, search: SearchSettings(population: 12, generations: 3))
+        #expect(sweep.nsga2.parents == .answers && sweep.nsga2.mutationRatio == 0.5)
+        #expect(sweep.nsga2.answerMutationShare == 0.6 && sweep.nsga2.answerCrossoverShare == 0.3)
         var settings = SweepSettings()
         settings.nsga2Parents = .tournament
-        let given = try settings.sweep(mode: .nsga2, variant: .improved, search: SearchSettings(mutationRatio: 0.5))
-        #expect(given.nsga2.mutationRatio == 0.5 && given.nsga2.parents == .tournament && given.strategy.mutationRatio == 0.5)
+        #expect(try settings.sweep(mode: .nsga2, variant: .improved, search: SearchSettings()).nsga2.parents == .tournament)
         // The run's JSON says what it used; the sweep hands NSGA-II its targets.
-        let small = try SweepSettings().sweep(mode: .nsga2, variant: .improved, search: SearchSettings(population: 12, generations: 3))
-        let out = try small.run(problem: problem(), targets: Self.targets, seed: 1)
+        let out = try sweep.run(problem: problem(), targets: Self.targets, seed: 1)
         #expect(out.nsga2Settings?.targets == Self.targets)
         let json = try JSONSerialization.jsonObject(with: Data(out.json().rendered().utf8)) as! [String: Any]
-        #expect(json["mutation_ratio"] as? Double == 0.3 && json["parents"] as? String == "answers")
-        var bad = NSGA2Search()
-        bad.answerCrossoverShare = 1.5
-        #expect(throws: SearchError.self) { try bad.validate() }
+        #expect(json["mutation_ratio"] as? Double == 0.5 && json["parents"] as? String == "answers")
+        for (m, c) in [(1.5, 0.3), (0.6, -0.1)] {
+            var bad = NSGA2Search()
+            bad.answerMutationShare = m
+            bad.answerCrossoverShare = c
+            #expect(throws: SearchError.self) { try bad.validate() }
+        }
     }
 
     @Test(arguments: ["ofa-mbv3-w1.2", "compofa-elastic-mbv3-w1.2"])
@@ -293,6 +327,18 @@ import OFATestSupport
         #expect(status != 0 && out.isEmpty)
         #expect(err.contains(message), "\(err)")
         #expect(Date().timeIntervalSince(start) < 5)
+    }
+
+    @Test(.enabled(if: executable != nil, skipReason), arguments: [
+        (["--nsga2-parents", "tournament"], "--nsga2-parents applies to --multi nsga2 only"),
+        (["--nsga2-floor", "none", "--multi", "top-down"], "--nsga2-floor applies to --multi nsga2 only"),
+        (["--nsga2-init", "x", "--multi", "nsga2"], "--nsga2-init: unknown 'x'; expected stratified or random"),
+        (["--nsga2-parents", "ANSWERS", "--multi", "nsga2"], "--nsga2-parents: unknown 'ANSWERS'; expected answers or tournament"),
+    ])
+    func cliRefusesNSGA2OptionsOutsideNSGA2OrUnknown(extra: [String], message: String) throws {
+        let (status, out, err) = try Executable.ofasearch(Self.cpuArgs + ["--target", "8"] + extra)
+        #expect(status != 0 && out.isEmpty)
+        #expect(err.contains(message), "\(err)")
     }
 
     @Test(.enabled(if: executable != nil, skipReason), arguments: ["8,,10", "8,", ",8", "8, ,10"])

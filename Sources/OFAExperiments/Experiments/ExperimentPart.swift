@@ -73,12 +73,10 @@ public struct ExperimentPart: Sendable {
         fields.append(("targets", .array(targets.map { .double($0) })))
         if let multi { fields.append(("multi", multi.resolvedJSON)) }
         if let multi, multi.modes.contains(.nsga2) {
-            // NSGA-II breeds from the targets' answers since issue 16's second round, with its own
-            // default mutation ratio: its results differ from earlier runs', so the fingerprint
-            // does too (an earlier output folder is not resumed with them).
-            let ratios = strategies.filter { $0.kind == .evolutionary }.map { JSONValue.double($0.mutationRatio ?? NSGA2Search.Defaults.mutationRatio) }
-            fields.append(("nsga2", .object([("parents", .string(multi.settings.nsga2Parents.rawValue)),
-                                             ("mutation_ratios", .array(ratios))])))
+            // NSGA-II breeds from the targets' answers since issue 16's second round: its results
+            // differ from earlier runs', so the fingerprint does too (an earlier output folder is
+            // not resumed with them).
+            fields.append(("nsga2", .object([("parents", .string(multi.settings.nsga2Parents.rawValue))])))
         }
         fields.append(("seeds", .array(seeds.map { .int(Int(truncatingIfNeeded: $0)) })))
         fields.append(("repeats", .int(repeats)))

@@ -314,7 +314,7 @@ public struct ManifestLoader: Sendable {
                 if let n = s["population"] { spec.population = reader.int(n, "\(what).population", atLeast: 2, atMost: StrategySpec.Bounds.population) ?? spec.population }
                 if let n = s["generations"] { spec.generations = reader.int(n, "\(what).generations", atLeast: 1, atMost: StrategySpec.Bounds.generations) ?? spec.generations }
                 if let n = s["parent_ratio"] { spec.parentRatio = reader.double(n, "\(what).parent_ratio", in: 0.01...1) ?? spec.parentRatio }
-                if let n = s["mutation_ratio"] { spec.mutationRatio = reader.double(n, "\(what).mutation_ratio", in: 0...1) }
+                if let n = s["mutation_ratio"] { spec.mutationRatio = reader.double(n, "\(what).mutation_ratio", in: 0...1) ?? spec.mutationRatio }
                 if let n = s["mutation_probability"] { spec.mutationProbability = reader.double(n, "\(what).mutation_probability", in: 0...1) ?? spec.mutationProbability }
                 if let n = s["samples"] { spec.samples = reader.int(n, "\(what).samples", atLeast: 1, atMost: StrategySpec.Bounds.samples) ?? spec.samples }
                 if let n = s["memoize"] { spec.memoize = reader.bool(n, "\(what).memoize") ?? spec.memoize }

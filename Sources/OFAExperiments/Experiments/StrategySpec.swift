@@ -28,9 +28,8 @@ public struct StrategySpec: Sendable, Hashable {
     public var generations: Int = 500
     /// Evolutionary: share of the population kept as parents (OFA: 0.25).
     public var parentRatio: Double = 0.25
-    /// Evolutionary: share of children made by mutation, the rest by crossover; nil: the
-    /// search's own (OFA's 0.5; a `multi: nsga2` run's NSGA-II: ``NSGA2Search/Defaults/mutationRatio``).
-    public var mutationRatio: Double?
+    /// Evolutionary: share of children made by mutation, the rest by crossover (OFA: 0.5).
+    public var mutationRatio: Double = 0.5
     /// Evolutionary: probability of resampling each choice when mutating (OFA: 0.1).
     public var mutationProbability: Double = 0.1
     /// Random: number of feasible samples drawn.
@@ -84,7 +83,7 @@ public struct StrategySpec: Sendable, Hashable {
         switch kind {
         case .evolutionary:
             [("population", .int(population)), ("generations", .int(generations)),
-             ("parent_ratio", .double(parentRatio)), ("mutation_ratio", .double(resolvedMutationRatio)),
+             ("parent_ratio", .double(parentRatio)), ("mutation_ratio", .double(mutationRatio)),
              ("mutation_probability", .double(mutationProbability))] + memoizeSetting
         case .random: [("samples", .int(samples))] + memoizeSetting
         case .exhaustive: [("limit", .int(limit))]
@@ -94,14 +93,11 @@ public struct StrategySpec: Sendable, Hashable {
                 + (warmStart.map { [("warm_start", .string($0.spelled)), ("warm_start_sha256", .string($0.sha256 ?? ""))] } ?? [])
         case .memetic:
             [("population", .int(population)), ("generations", .int(generations)),
-             ("parent_ratio", .double(parentRatio)), ("mutation_ratio", .double(resolvedMutationRatio)),
+             ("parent_ratio", .double(parentRatio)), ("mutation_ratio", .double(mutationRatio)),
              ("mutation_probability", .double(mutationProbability)), ("restart_stall", .int(restartStall)),
              ("climb_evaluations", .int(climbEvaluations))] + memoizeSetting
         }
     }
-
-    /// The evolutionary search's mutation ratio (the fingerprint has always carried 0.5 when unset).
-    private var resolvedMutationRatio: Double { mutationRatio ?? EvolutionarySearch().mutationRatio }
 
     /// Written only when off, so manifests that leave it alone keep their fingerprints.
     private var memoizeSetting: [(String, JSONValue)] { memoize ? [] : [("memoize", .bool(false))] }

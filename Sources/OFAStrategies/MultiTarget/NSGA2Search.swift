@@ -5,11 +5,10 @@ import OFACore
 /// largest target), and its result's ``SearchResult/front`` is the Pareto front of everything it
 /// evaluated, from which each smaller target takes its most accurate member.
 ///
-/// Each generation: a share of the children (``Breeding/mutationRatio``, 0.3) by the space's
-/// mutation, the rest by its crossover (as ``EvolutionarySearch``, so CompOFA keeps its
-/// coupling), crossover parents by binary tournament on (front rank, crowding distance); parents
-/// and children merged, and the next population filled front by front, the last front cut by
-/// crowding distance.
+/// Each generation: half the children by the space's mutation, half by its crossover (as
+/// ``EvolutionarySearch``, so CompOFA keeps its coupling), from the targets' answers (below) and
+/// binary-tournament winners on (front rank, crowding distance); parents and children merged, and
+/// the next population filled front by front, the last front cut by crowding distance.
 ///
 /// Since issue 16 (the defaults; each can be turned off to get the earlier search back):
 /// - ``initialization`` `.stratified`: the first population is the space's cheapest architecture,
@@ -22,13 +21,14 @@ import OFACore
 /// - ``costFloor``: costs below it rank as equal to it (the smallest target: a point cheaper
 ///   than every target answers no more than the most accurate such point), so the population is
 ///   not spent below the window the targets span;
-/// - ``parents`` `.answers` (since the second round of issue 16): each mutation child is a
-///   mutant of a target's current answer (the most accurate member within it; ``targets`` in
-///   turn), drawn until it fits that target — OFA's single-target mutation step, for every
-///   target at once — and ``answerCrossoverShare`` of the crossover children cross two adjacent
-///   targets' answers, drawn until they fit the larger target. Tournament parents spread their
-///   children over the whole front; at 1,000 evaluations that left the 30–50 ms answers behind a
-///   DyNAS-T-style search (docs/front.md).
+/// - ``parents`` `.answers` (since the second round of issue 16): ``answerMutationShare`` of the
+///   mutation children are mutants of the targets' current answers (the population's most
+///   accurate member within each of ``targets``, in turn), each drawn until it fits its parent's
+///   target — OFA's single-target mutation step, for every target at once — and
+///   ``answerCrossoverShare`` of the crossover children cross two adjacent targets' answers,
+///   drawn until they fit the larger target. Tournament parents spread every child over the
+///   whole front; at 1,000 evaluations that left the 30–50 ms answers behind a DyNAS-T-style
+///   search (docs/front.md).
 ///
 /// ```swift
 /// var nsga2 = NSGA2Search(population: 50, generations: 99)   // 5,000 evaluations
@@ -49,22 +49,27 @@ public struct NSGA2Search: BreedingSearch {
     public enum Parents: String, Sendable, CaseIterable {
         /// Binary tournament winners, every child fitted to the budget (before issue 16's second round).
         case tournament
-        /// The targets' current answers: every mutation child and ``answerCrossoverShare`` of
-        /// the crossover children, each fitted to its (larger) parent's target; the other
-        /// crossover children from tournament winners.
+        /// The targets' current answers for ``answerMutationShare`` of the mutation children and
+        /// ``answerCrossoverShare`` of the crossover children, each fitted to its (larger)
+        /// parent's target; tournament winners for the others.
         case answers
     }
 
     /// Settings measured on the issue 16 benchmark (docs/front.md).
     public enum Defaults {
-        /// Share of the children made by mutation: with answer parents, 0.3 was ahead of 0.2,
-        /// 0.4 and 0.5 at 1,000 evaluations (30 seeds, two setups) and even at 25,000.
-        public static let mutationRatio = 0.3
+        /// With answer parents, the share of mutation children bred from the answers: all of
+        /// them (and 30% mutation children) led at 1,000 evaluations but cost up to 0.07 points
+        /// at 25–40 ms at 25,000 and 50,100; 60% of half kept most of the gain at 1,000 and tied
+        /// the earlier search at large budgets.
+        public static let answerMutationShare = 0.6
         /// With answer parents, the share of crossover children bred from two adjacent targets'
         /// answers: 0.3 was ahead of 0, 0.2, 0.4 and 0.5 at 1,000 evaluations (30 seeds).
         public static let answerCrossoverShare = 0.3
         /// Draws for a child that fits its parent's target before it is drawn under the budget.
         public static let answerTries = 100
+        /// Attempts at a new child from the answers before it is bred from tournament winners
+        /// instead (two similar answers have few crossovers, all of them soon evaluated).
+        public static let answerNoveltyTries = 10
     }
 
     public var name: String { "nsga2" }
@@ -87,13 +92,14 @@ public struct NSGA2Search: BreedingSearch {
     /// Where the children's parents come from; `.answers` needs ``targets`` (without them,
     /// tournament winners parent every child).
     public var parents = Parents.answers
+    /// With answer parents: the share of mutation children bred from the answers.
+    public var answerMutationShare = Defaults.answerMutationShare
     /// With answer parents: the share of crossover children bred from adjacent targets' answers.
     public var answerCrossoverShare = Defaults.answerCrossoverShare
     /// The budgets answered from the front (``MultiTargetSweep`` sets its targets).
     public var targets: [Double] = []
 
-    public init(population: Int = 100, generations: Int = 500, mutationRatio: Double = Defaults.mutationRatio,
-                mutationProbability: Double = 0.1) {
+    public init(population: Int = 100, generations: Int = 500, mutationRatio: Double = 0.5, mutationProbability: Double = 0.1) {
         self.breeding = Breeding(population: population, generations: generations, mutationRatio: mutationRatio,
                                  mutationProbability: mutationProbability, maxTries: 1000)
     }
@@ -102,6 +108,7 @@ public struct NSGA2Search: BreedingSearch {
         let b = breeding
         try SearchSettings.check("NSGA-II population", b.population, 2...SearchSettings.maxPopulation)
         guard (0...1).contains(stratifiedShare) else { throw SearchError.invalidSetting("stratified share must be in [0, 1], got \(stratifiedShare)") }
+        guard (0...1).contains(answerMutationShare) else { throw SearchError.invalidSetting("answer mutation share must be in [0, 1], got \(answerMutationShare)") }
         guard (0...1).contains(answerCrossoverShare) else { throw SearchError.invalidSetting("answer crossover share must be in [0, 1], got \(answerCrossoverShare)") }
         guard (0...1).contains(b.mutationRatio) else { throw SearchError.invalidSetting("mutation ratio must be in [0, 1], got \(b.mutationRatio)") }
         if let g = b.termination.generations { try SearchSettings.check("generations", g, 0...SearchSettings.maxGenerations) }
@@ -219,28 +226,34 @@ public struct NSGA2Search: BreedingSearch {
         return run.result(strategy: name, generations: generation, population: ranked.members)
     }
 
-    /// One generation's children: `mutants` by mutation, the rest by crossover of tournament
-    /// winners. With answer parents, mutant `k` of generation `g` is a mutant of answer
-    /// `(g × mutants + k) mod T`, and crossover `i < pairs` crosses adjacent answers (those that
-    /// differ) `(g × pairs + i) mod (their count)`, so every target and pair is served in turn. With
+    /// One generation's children: `mutants` by mutation, the rest by crossover, from tournament
+    /// winners. With answer parents, the first `answerMutants` mutants are bred from the answers
+    /// instead (mutant `k` of generation `g` from answer `(g × answerMutants + k) mod T`) and the
+    /// first `pairs` crossovers cross adjacent answers (those that differ; crossover `i` pair
+    /// `(g × pairs + i) mod (their count)`), so every target and pair is served in turn. With
     /// ``eliminateDuplicates``, none of them was evaluated before in this run (`seen`): each is
-    /// bred from fresh parents until it is new (at most ``noveltyTries`` times), else it is a
-    /// random sample that fits.
+    /// bred again until it is new (from tournament winners after
+    /// ``Defaults/answerNoveltyTries`` attempts from the answers; at most ``noveltyTries`` times),
+    /// else it is a random sample that fits.
     func breed(mutants: Int, generation: Int, ranked: Ranked, sampler: inout RejectionSampler, seen: inout DuplicateElimination,
                in space: any SearchSpace, using rng: inout SeededGenerator,
                into archs: inout [Architecture], costs: inout [Double]) throws {
         archs.removeAll(keepingCapacity: true)
         costs.removeAll(keepingCapacity: true)
+        // The population's answers, not the run's (which the result reports): at large budgets the
+        // run's exact answers bred a narrower front (−0.02 window HV at 25,000 evaluations).
         let answers = parents == .answers ? Self.answers(to: targets, in: ranked.members) : []
+        let answerMutants = answers.isEmpty ? 0 : Self.share(answerMutationShare, of: mutants)
         // Adjacent targets' answers, when they differ (crossing an answer with itself gives it back).
         let adjacent = zip(answers, answers.dropFirst()).filter { $0.arch != $1.arch }
-        let pairs = adjacent.isEmpty ? 0 : Int((answerCrossoverShare * Double(breeding.population - mutants)).rounded(.toNearestOrEven))
+        let pairs = adjacent.isEmpty ? 0 : Self.share(answerCrossoverShare, of: breeding.population - mutants)
         for k in 0..<breeding.population {
             var child: (arch: Architecture, cost: Double)?
-            for _ in 0..<noveltyTries {
+            for attempt in 0..<noveltyTries {
                 let c: (arch: Architecture, cost: Double)
-                if k < mutants, !answers.isEmpty {
-                    let a = answers[(generation * mutants + k) % answers.count]
+                let fromAnswers = attempt < Defaults.answerNoveltyTries
+                if k < answerMutants, fromAnswers {
+                    let a = answers[(generation * answerMutants + k) % answers.count]
                     let mutate = { (rng: inout SeededGenerator) in breeding.mutation.mutate(a.arch, in: space, using: &rng) }
                     // A parent at the space's cheapest cost may have no mutant within its target.
                     c = try sampler.draw(within: a.target, tries: Defaults.answerTries, using: &rng, mutate)
@@ -248,7 +261,7 @@ public struct NSGA2Search: BreedingSearch {
                 } else if k < mutants {
                     let p = ranked.tournament(using: &rng)
                     c = try sampler.draw(using: &rng) { breeding.mutation.mutate(p, in: space, using: &$0) }
-                } else if k - mutants < pairs {
+                } else if k >= mutants, k - mutants < pairs, fromAnswers {
                     let (a, b) = adjacent[(generation * pairs + k - mutants) % adjacent.count]
                     let cross = { (rng: inout SeededGenerator) in breeding.crossover.cross(a.arch, b.arch, in: space, using: &rng) }
                     c = try sampler.draw(within: b.target, tries: Defaults.answerTries, using: &rng, cross) ?? sampler.draw(using: &rng, cross)
@@ -263,6 +276,9 @@ public struct NSGA2Search: BreedingSearch {
             archs.append(c.arch); costs.append(c.cost)
         }
     }
+
+    /// `share` of `count`, rounded half to even (as ``Breeding/mutationCount``).
+    static func share(_ share: Double, of count: Int) -> Int { Int((share * Double(count)).rounded(.toNearestOrEven)) }
 
     /// Each target's answer among `members` (the most accurate that fits it), smallest target
     /// first; a target nothing fits is left out.

@@ -48,8 +48,7 @@ public struct SweepSettings: Sendable, Hashable {
             preconditionFailure("SearchStrategies.make(\"evolutionary\") makes an EvolutionarySearch")
         }
         var nsga2 = NSGA2Search(population: search.population, generations: search.generations,
-                                mutationProbability: search.mutationProbability)
-        if let r = search.mutationRatio { nsga2.mutationRatio = r }
+                                mutationRatio: search.mutationRatio, mutationProbability: search.mutationProbability)
         if let maxTries { nsga2.maxTries = maxTries }
         nsga2.initialization = nsga2Initialization
         nsga2.eliminateDuplicates = nsga2EliminateDuplicates

@@ -43,14 +43,14 @@ struct RejectionSampler {
 
     /// Up to `tries` draws of `make` for a candidate that costs at most `limit` (and fits the
     /// budget); nil when none does. Nothing is repaired: the caller decides what to do instead.
+    /// Only draws over the budget count as ``rejected``, as in ``draw(remember:using:_:)``.
     mutating func draw(within limit: Double, tries: Int, using rng: inout SeededGenerator,
                        _ make: (inout SeededGenerator) -> Architecture) throws -> (arch: Architecture, cost: Double)? {
-        let limit = min(budget, limit)
         for _ in 0..<tries {
             let candidate = make(&rng)
             let cost = try evaluator.efficiency(of: candidate)
-            if cost <= limit { return (candidate, cost) }
-            rejected += 1
+            if cost <= min(budget, limit) { return (candidate, cost) }
+            if cost > budget { rejected += 1 }
         }
         return nil
     }

@@ -34,9 +34,7 @@ public struct SearchSettings: Sendable, Equatable {
     public var population = 100
     public var generations = 500
     public var parentRatio = 0.25
-    /// Share of the children made by mutation; nil: the strategy's own (evolutionary and
-    /// memetic 0.5, OFA's; NSGA-II ``NSGA2Search/Defaults/mutationRatio``).
-    public var mutationRatio: Double?
+    public var mutationRatio = 0.5
     public var mutationProbability = 0.1
     /// Random search: samples to evaluate; nil means as many as evolutionary search would
     /// (population × (generations + 1)).
@@ -56,7 +54,7 @@ public struct SearchSettings: Sendable, Equatable {
     public var restartStall = MemeticSearch.Defaults.stall
     public var climbEvaluations = MemeticSearch.Defaults.climbEvaluations
 
-    public init(population: Int = 100, generations: Int = 500, parentRatio: Double = 0.25, mutationRatio: Double? = nil,
+    public init(population: Int = 100, generations: Int = 500, parentRatio: Double = 0.25, mutationRatio: Double = 0.5,
                 mutationProbability: Double = 0.1, samples: Int? = nil, maxTries: Int = 100_000) {
         self.population = population
         self.generations = generations
@@ -106,8 +104,8 @@ public enum SearchStrategies {
     /// OFA's evolutionary search with these settings (also memetic search's restarts).
     static func evolution(_ settings: SearchSettings) -> EvolutionarySearch {
         var s = EvolutionarySearch(population: settings.population, generations: settings.generations,
-                                   parentRatio: settings.parentRatio, mutationProbability: settings.mutationProbability)
-        if let r = settings.mutationRatio { s.mutationRatio = r }
+                                   parentRatio: settings.parentRatio, mutationRatio: settings.mutationRatio,
+                                   mutationProbability: settings.mutationProbability)
         s.sampling = SpaceSampling(settings.sampling)
         s.maxTries = settings.maxTries
         return s

@@ -24,26 +24,24 @@ struct MultiTargetOptions: ParsableArguments {
     @Option(help: "Share of the population kept as parents in warm stages (default: 0.5 for improved, --parent-ratio for paper).")
     var warmParentRatio: Double?
 
-    @Option(help: "NSGA-II's first population: stratified (the cheapest subnet, half of the others spread evenly over the costs from the smallest to the largest target, half random samples that fit) or random (the cheapest and P − 1 random samples, as before issue 16).")
-    var nsga2Init = NSGA2Search.Initialization.stratified.rawValue
+    @Option(help: "NSGA-II's first population: stratified (the cheapest subnet, half of the others spread evenly over the costs from the smallest to the largest target, half random samples that fit; the default) or random (the cheapest and P − 1 random samples, as before issue 16). --multi nsga2 only.")
+    var nsga2Init: String?
 
-    @Option(help: "NSGA-II children already evaluated in the run: drop (breed again, so every evaluation is a new subnet) or keep (as before issue 16).")
-    var nsga2Duplicates = "drop"
+    @Option(help: "NSGA-II children already evaluated in the run: drop (breed again, so every evaluation is a new subnet) (the default) or keep (as before issue 16). --multi nsga2 only.")
+    var nsga2Duplicates: String?
 
-    @Option(help: "NSGA-II cost floor: smallest-target (costs below the smallest target rank as equal to it) or none (as before issue 16).")
-    var nsga2Floor = "smallest-target"
+    @Option(help: "NSGA-II cost floor: smallest-target (costs below the smallest target rank as equal to it; the default) or none (as before issue 16). --multi nsga2 only.")
+    var nsga2Floor: String?
 
-    @Option(help: "NSGA-II's parents: answers (each mutation child a mutant of a target's current answer, in turn, within that target; 30% of the crossover children from two adjacent targets' answers, within the larger target; the rest from tournament winners) or tournament (every parent a tournament winner; with --mutation-ratio 0.5, the search before issue 16's second round).")
-    var nsga2Parents = NSGA2Search.Parents.answers.rawValue
+    @Option(help: "NSGA-II's parents: answers (60% of the mutation children are mutants of the targets' current answers, in turn, each within its target; 30% of the crossover children cross two adjacent targets' answers, within the larger target; the other children come from tournament winners; the default) or tournament (every parent a tournament winner, as before issue 16's second round). --multi nsga2 only.")
+    var nsga2Parents: String?
 
     func validate() throws {
-        guard NSGA2Search.Initialization(rawValue: nsga2Init) != nil else {
-            throw ValidationError("--nsga2-init: unknown '\(nsga2Init)'; expected stratified or random")
-        }
-        guard ["drop", "keep"].contains(nsga2Duplicates) else { throw ValidationError("--nsga2-duplicates: unknown '\(nsga2Duplicates)'; expected drop or keep") }
-        guard ["smallest-target", "none"].contains(nsga2Floor) else { throw ValidationError("--nsga2-floor: unknown '\(nsga2Floor)'; expected smallest-target or none") }
-        guard NSGA2Search.Parents(rawValue: nsga2Parents) != nil else {
-            throw ValidationError("--nsga2-parents: unknown '\(nsga2Parents)'; expected answers or tournament")
+        for (option, value, expected) in [("--nsga2-init", nsga2Init, ["stratified", "random"]), ("--nsga2-duplicates", nsga2Duplicates, ["drop", "keep"]),
+                                           ("--nsga2-floor", nsga2Floor, ["smallest-target", "none"]), ("--nsga2-parents", nsga2Parents, ["answers", "tournament"])] {
+            guard let value else { continue }
+            guard expected.contains(value) else { throw ValidationError("\(option): unknown '\(value)'; expected \(expected.joined(separator: " or "))") }
+            guard multi == MultiTargetSweep.Mode.nsga2.rawValue else { throw ValidationError("\(option) applies to --multi nsga2 only") }
         }
         if let multi, MultiTargetSweep.Mode(rawValue: multi) == nil {
             throw ValidationError("--multi: unknown mode '\(multi)'; expected one of \(MultiTargetSweep.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -67,10 +65,10 @@ extension MultiTargetOptions {
         s.warmStall = warmStall
         s.warmParentRatio = warmParentRatio
         s.maxTries = maxTries
-        s.nsga2Initialization = NSGA2Search.Initialization(rawValue: nsga2Init) ?? .stratified
-        s.nsga2EliminateDuplicates = nsga2Duplicates == "drop"
-        s.nsga2FloorAtSmallestTarget = nsga2Floor == "smallest-target"
-        s.nsga2Parents = NSGA2Search.Parents(rawValue: nsga2Parents) ?? .answers
+        if let i = nsga2Init.flatMap(NSGA2Search.Initialization.init(rawValue:)) { s.nsga2Initialization = i }
+        if let d = nsga2Duplicates { s.nsga2EliminateDuplicates = d == "drop" }
+        if let f = nsga2Floor { s.nsga2FloorAtSmallestTarget = f == "smallest-target" }
+        if let p = nsga2Parents.flatMap(NSGA2Search.Parents.init(rawValue:)) { s.nsga2Parents = p }
         return s
     }
 }

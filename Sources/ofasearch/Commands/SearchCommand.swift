@@ -40,11 +40,11 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Generations: evolutionary search and the first (full) search of --multi sweeps (warm stages: --warm-generations); --multi nsga2's generations, P × (G + 1) evaluations in all, 50,100 with the defaults (at most \(SearchSettings.maxGenerations)). Ignored by exhaustive search.")
     var generations = 500
 
-    @Option(help: "Share of the population kept as parents (evolutionary; not NSGA-II, whose parents are tournament winners).")
+    @Option(help: "Share of the population kept as parents (evolutionary; not NSGA-II, whose parents are the targets' answers and tournament winners: --nsga2-parents).")
     var parentRatio = 0.25
 
-    @Option(help: "Share of children made by mutation, the rest by crossover (evolutionary and memetic: default 0.5, OFA's; --multi nsga2: default \(NSGA2Search.Defaults.mutationRatio), see --nsga2-parents).")
-    var mutationRatio: Double?
+    @Option(help: "Share of children made by mutation, the rest by crossover (evolutionary, memetic and NSGA-II; NSGA-II's parents: --nsga2-parents).")
+    var mutationRatio = 0.5
 
     @Option(help: "Probability of resampling each choice in a mutation (evolutionary and NSGA-II).")
     var mutateProb = 0.1

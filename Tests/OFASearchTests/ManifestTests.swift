@@ -188,8 +188,9 @@ struct ManifestTests {
         #expect(m.parts[1].metric == .macs)
     }
 
-    @Test func multiTargetSettingsAreValidated() {
-        let yaml = """
+    /// A part sweeping three MACs targets in the given `multi` modes.
+    static func multiManifest(modes: String) -> String {
+        """
         name: multi
         spaces: [compofa-mbv3-w1.0]
         accuracy: acc.json
@@ -197,10 +198,12 @@ struct ManifestTests {
         strategies: [evolutionary]
         targets: [200M, 250M, 300M]
         multi:
-          modes: [independent, bottom-up, top-dwn]
-          warm_generations: 0
-          target_counts: [1, 4]
+          modes: [\(modes)]
         """
+    }
+
+    @Test func multiTargetSettingsAreValidated() {
+        let yaml = Self.multiManifest(modes: "independent, bottom-up, top-dwn") + "\n  warm_generations: 0\n  target_counts: [1, 4]"
         let found = issues(yaml, provider: nil)
         #expect(found.map(\.line) == [8, 9, 10], "\(found)")
         #expect(found[0].message.contains("did you mean 'top-down'?"))
@@ -209,16 +212,7 @@ struct ManifestTests {
     /// The CLI's sweep settings, read from `multi:`; absent, they leave the fingerprint as it
     /// was before they existed (old output folders still resume).
     @Test func multiTargetSweepSettingsMatchTheCLI() throws {
-        let base = """
-        name: multi
-        spaces: [compofa-mbv3-w1.0]
-        accuracy: acc.json
-        efficiency: macs
-        strategies: [evolutionary]
-        targets: [200M, 250M, 300M]
-        multi:
-          modes: [bottom-up, nsga2]
-        """
+        let base = Self.multiManifest(modes: "bottom-up, nsga2")
         let plain = try load(base, provider: nil)
         let spec = try #require(plain.parts[0].multi)
         #expect(spec.settings == SweepSettings())
@@ -237,18 +231,7 @@ struct ManifestTests {
     /// A part with NSGA-II says in its fingerprint where NSGA-II's parents come from (its
     /// results changed with issue 16's second round); a part without it keeps its fingerprint.
     @Test func nsga2ParentsAreInTheFingerprint() throws {
-        func manifest(_ modes: String) throws -> ExperimentManifest {
-            try load("""
-            name: multi
-            spaces: [compofa-mbv3-w1.0]
-            accuracy: acc.json
-            efficiency: macs
-            strategies: [evolutionary]
-            targets: [200M, 250M, 300M]
-            multi:
-              modes: [\(modes)]
-            """, provider: nil)
-        }
+        func manifest(_ modes: String) throws -> ExperimentManifest { try load(Self.multiManifest(modes: modes), provider: nil) }
         #expect(try manifest("bottom-up, nsga2").resolvedJSON().rendered().contains(#""nsga2":{"parents":"answers"}"#))
         let plain = try manifest("bottom-up")
         #expect(!plain.resolvedJSON().rendered().contains(#""nsga2""#))

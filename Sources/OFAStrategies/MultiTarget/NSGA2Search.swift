@@ -240,8 +240,8 @@ public struct NSGA2Search: BreedingSearch {
                into archs: inout [Architecture], costs: inout [Double]) throws {
         archs.removeAll(keepingCapacity: true)
         costs.removeAll(keepingCapacity: true)
-        // The population's answers, not the run's (which the result reports): at large budgets the
-        // run's exact answers bred a narrower front (−0.02 window HV at 25,000 evaluations).
+        // The population's answers, not the run's (which the result reports): the run's were no
+        // better anywhere and bred a narrower front at large budgets (docs/front.md).
         let answers = parents == .answers ? Self.answers(to: targets, in: ranked.members) : []
         let answerMutants = answers.isEmpty ? 0 : Self.share(answerMutationShare, of: mutants)
         // Adjacent targets' answers, when they differ (crossing an answer with itself gives it back).

@@ -6,7 +6,7 @@
 #   scripts/nsga2-budgets.sh [SEEDS] [OUT]            # default: 5 seeds into out/nsga2-budgets
 #   SETUPS="mlp" BUDGETS="1000 5000" scripts/nsga2-budgets.sh 5 out/x
 #   BIN=/tmp/ofasearch-before scripts/nsga2-budgets.sh 5 out/before   # another binary (no build)
-#   EXTRA="--nsga2-init random --nsga2-duplicates keep --nsga2-floor none --nsga2-parents tournament --mutation-ratio 0.5" \
+#   EXTRA="--nsga2-init random --nsga2-duplicates keep --nsga2-floor none --nsga2-parents tournament" \
 #     scripts/nsga2-budgets.sh 5 out/before           # NSGA-II as before issue 16 (same binary)
 #   scripts/nsga2-budgets.py out/after out/before     # the table, with deltas against a baseline
 #

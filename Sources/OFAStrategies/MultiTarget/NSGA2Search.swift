@@ -59,7 +59,7 @@ public struct NSGA2Search: BreedingSearch {
     public enum Defaults {
         /// With answer parents, the share of mutation children bred from the answers: all of
         /// them (and 30% mutation children) led at 1,000 evaluations but cost up to 0.07 points
-        /// at 25–40 ms at 25,000 and 50,100; 60% of half kept most of the gain at 1,000 and tied
+        /// at 20–40 ms at 25,000 and 50,100; 60% of half kept most of the gain at 1,000 and tied
         /// the earlier search at large budgets.
         public static let answerMutationShare = 0.6
         /// With answer parents, the share of crossover children bred from two adjacent targets'
@@ -261,7 +261,7 @@ public struct NSGA2Search: BreedingSearch {
                 } else if k < mutants {
                     let p = ranked.tournament(using: &rng)
                     c = try sampler.draw(using: &rng) { breeding.mutation.mutate(p, in: space, using: &$0) }
-                } else if k >= mutants, k - mutants < pairs, fromAnswers {
+                } else if k - mutants < pairs, fromAnswers {
                     let (a, b) = adjacent[(generation * pairs + k - mutants) % adjacent.count]
                     let cross = { (rng: inout SeededGenerator) in breeding.crossover.cross(a.arch, b.arch, in: space, using: &rng) }
                     c = try sampler.draw(within: b.target, tries: Defaults.answerTries, using: &rng, cross) ?? sampler.draw(using: &rng, cross)

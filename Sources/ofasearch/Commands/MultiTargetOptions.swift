@@ -37,14 +37,14 @@ struct MultiTargetOptions: ParsableArguments {
     var nsga2Parents: String?
 
     func validate() throws {
+        if let multi, MultiTargetSweep.Mode(rawValue: multi) == nil {
+            throw ValidationError("--multi: unknown mode '\(multi)'; expected one of \(MultiTargetSweep.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         for (option, value, expected) in [("--nsga2-init", nsga2Init, ["stratified", "random"]), ("--nsga2-duplicates", nsga2Duplicates, ["drop", "keep"]),
                                            ("--nsga2-floor", nsga2Floor, ["smallest-target", "none"]), ("--nsga2-parents", nsga2Parents, ["answers", "tournament"])] {
             guard let value else { continue }
             guard expected.contains(value) else { throw ValidationError("\(option): unknown '\(value)'; expected \(expected.joined(separator: " or "))") }
             guard multi == MultiTargetSweep.Mode.nsga2.rawValue else { throw ValidationError("\(option) applies to --multi nsga2 only") }
-        }
-        if let multi, MultiTargetSweep.Mode(rawValue: multi) == nil {
-            throw ValidationError("--multi: unknown mode '\(multi)'; expected one of \(MultiTargetSweep.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard MultiTargetSweep.Variant(rawValue: variant) != nil else {
             throw ValidationError("--variant: unknown variant '\(variant)'; expected paper or improved")

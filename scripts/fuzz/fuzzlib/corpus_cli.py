@@ -96,6 +96,8 @@ def generate(rng: random.Random, ctx: Context, index: int) -> Case:
             for o, v in (("--budget", "12"), ("--inner-generations", "2"), ("--inner-starts", "1")):
                 if o not in argv:
                     set_option(argv, o, v)
+        if option.startswith("--nsga2-") and "--multi" not in argv:
+            set_option(argv, "--multi", "nsga2")
         if option in MEMETIC and "--strategy" not in argv:
             set_option(argv, "--strategy", "memetic")
         if option == "--warm-start":

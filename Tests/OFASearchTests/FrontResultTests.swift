@@ -167,7 +167,7 @@ import OFATestSupport
         let adjacent = zip(answers, answers.dropFirst()).filter { $0.arch != $1.arch }
         #expect(answers.count == 4 && adjacent.count >= 2)
         let mutants = nsga2.breeding.mutationCount
-        let answerMutants = NSGA2Search.share(0.6, of: mutants), pairs = NSGA2Search.share(0.3, of: 24 - mutants)
+        let answerMutants = Breeding.share(0.6, of: mutants), pairs = Breeding.share(0.3, of: 24 - mutants)
         #expect(mutants == 12 && answerMutants == 7 && pairs == 4)
         var run = try SearchRun(p, seed: seed, maxTries: 1000)
         var seen = DuplicateElimination(), archs: [Architecture] = [], costs: [Double] = []

@@ -8,17 +8,17 @@ import OFATestSupport
 @Suite("Experiment manifests")
 struct ManifestTests {
     /// A loader whose paths resolve inside `folder` and that never sees the real shared data.
-    func loader(_ folder: TempFolder, provider: (any PredictorProvider)? = RunnerFakeProvider(), shared: SharedData? = nil) -> ManifestLoader {
+    func loader(_ folder: TempFolder, provider: (any PredictorProvider)? = FakeAccuracyProvider.runner, shared: SharedData? = nil) -> ManifestLoader {
         ManifestLoader(predictors: provider, paths: ManifestPaths(manifestDirectory: folder.path, projectRoot: folder.path, shared: .some(shared)))
     }
 
-    func load(_ yaml: String, provider: (any PredictorProvider)? = RunnerFakeProvider(), shared: SharedData? = nil) throws(ManifestError) -> ExperimentManifest {
+    func load(_ yaml: String, provider: (any PredictorProvider)? = FakeAccuracyProvider.runner, shared: SharedData? = nil) throws(ManifestError) -> ExperimentManifest {
         let folder = TempFolder()
         folder.write("acc.json", "{}")
         return try loader(folder, provider: provider, shared: shared).load(yaml: yaml, source: "m.yaml", directory: folder.path)
     }
 
-    func issues(_ yaml: String, provider: (any PredictorProvider)? = RunnerFakeProvider(), shared: SharedData? = nil) -> [ManifestIssue] {
+    func issues(_ yaml: String, provider: (any PredictorProvider)? = FakeAccuracyProvider.runner, shared: SharedData? = nil) -> [ManifestIssue] {
         do {
             _ = try load(yaml, provider: provider, shared: shared)
             return []

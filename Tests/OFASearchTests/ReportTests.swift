@@ -14,8 +14,8 @@ struct ReportTests {
         let folder = TempFolder()
         folder.write("acc.json", "{}")
         let paths = ManifestPaths(manifestDirectory: folder.path, projectRoot: folder.path, shared: .some(nil))
-        let m = try ManifestLoader(predictors: RunnerFakeProvider(), paths: paths).load(yaml: RunnerTests.manifest, source: "m.yaml", directory: folder.path)
-        var runner = ExperimentRunner(plan: RunPlan(manifest: m), predictors: RunnerFakeProvider(), backend: RunnerFakeBackend(), output: folder.path + "/out")
+        let m = try ManifestLoader(predictors: FakeAccuracyProvider.runner, paths: paths).load(yaml: RunnerTests.manifest, source: "m.yaml", directory: folder.path)
+        var runner = ExperimentRunner(plan: RunPlan(manifest: m), predictors: FakeAccuracyProvider.runner, backend: RunnerFakeBackend(), output: folder.path + "/out")
         runner.jobs = 2
         _ = try runner.run()
         let records = try JSONLines.read(path: folder.path + "/out/runs.jsonl") { try RunRecord(json: $0) }
@@ -107,12 +107,12 @@ struct ReportTests {
         seeds: [1, 2]
         """
         let paths = ManifestPaths(manifestDirectory: folder.path, projectRoot: folder.path, shared: .some(nil))
-        let m = try ManifestLoader(predictors: RunnerFakeProvider(), paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
+        let m = try ManifestLoader(predictors: FakeAccuracyProvider.runner, paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
         let plan = RunPlan(manifest: m)
         // (independent + top-down × 2 variants) × 2 counts × 2 seeds.
         #expect(plan.runs.count == 12)
         #expect(plan.runs.contains { $0.id == "main__compofa-mbv3-w1.0__evolutionary__top-down-paper-k3__s2__r0" })
-        _ = try ExperimentRunner(plan: plan, predictors: RunnerFakeProvider(), backend: RunnerFakeBackend(), output: folder.path + "/out").run()
+        _ = try ExperimentRunner(plan: plan, predictors: FakeAccuracyProvider.runner, backend: RunnerFakeBackend(), output: folder.path + "/out").run()
         let md = folder.read("out/report.md")
         #expect(md.contains("**Speedup over independent search by number of targets K**"))
         #expect(md.contains("| K | independent time (s) | top-down/paper | top-down/improved |"))

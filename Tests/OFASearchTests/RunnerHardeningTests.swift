@@ -170,7 +170,7 @@ struct RunnerHardeningTests {
         folder.write("acc.json", "{}")
         let paths = ManifestPaths(manifestDirectory: folder.path, projectRoot: folder.path, shared: .some(nil))
         do {
-            _ = try ManifestLoader(predictors: RunnerFakeProvider(), paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
+            _ = try ManifestLoader(predictors: FakeAccuracyProvider.runner, paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
             return []
         } catch { return error.issues }
     }

@@ -29,12 +29,12 @@ struct RunnerTests {
     func plan(_ folder: TempFolder, yaml: String = manifest) throws -> RunPlan {
         folder.write("acc.json", "{}")
         let paths = ManifestPaths(manifestDirectory: folder.path, projectRoot: folder.path, shared: .some(nil))
-        let m = try ManifestLoader(predictors: RunnerFakeProvider(), paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
+        let m = try ManifestLoader(predictors: FakeAccuracyProvider.runner, paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
         return RunPlan(manifest: m)
     }
 
     func runner(_ plan: RunPlan, _ out: String, jobs: Int = 1) -> ExperimentRunner {
-        var r = ExperimentRunner(plan: plan, predictors: RunnerFakeProvider(), backend: RunnerFakeBackend(), output: out)
+        var r = ExperimentRunner(plan: plan, predictors: FakeAccuracyProvider.runner, backend: RunnerFakeBackend(), output: out)
         r.jobs = jobs
         return r
     }
@@ -192,7 +192,7 @@ struct RunnerTests {
         let folder = TempFolder()
         folder.write("acc.json", "{}")
         let paths = ManifestPaths(manifestDirectory: folder.path, projectRoot: folder.path, shared: .some(nil))
-        let provider = MACsWithFakeAccuracy()
+        let provider = FakeAccuracyProvider.macs
         let m = try ManifestLoader(predictors: provider, paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
         let p = RunPlan(manifest: m)
         for (name, jobs) in [("one", 1), ("three", 3)] {
@@ -260,14 +260,14 @@ struct RunnerTests {
         """
         folder.write("acc.json", "{}")
         let paths = ManifestPaths(manifestDirectory: folder.path, projectRoot: folder.path, shared: .some(nil))
-        return try ManifestLoader(predictors: ProjectionProvider(), paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
+        return try ManifestLoader(predictors: FakeAccuracyProvider.projection, paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
     }
 
     @Test func projectedSpacesSearchOnTheProxyAndProjectTheirTime() throws {
         let folder = TempFolder()
         let m = try Self.projectedManifest(target: 60, in: folder)
         #expect(m.parts[0].spaces[0].projection?.samples == 5)
-        _ = try ExperimentRunner(plan: RunPlan(manifest: m), predictors: ProjectionProvider(), backend: RunnerFakeBackend(), output: folder.path + "/out").run()
+        _ = try ExperimentRunner(plan: RunPlan(manifest: m), predictors: FakeAccuracyProvider.projection, backend: RunnerFakeBackend(), output: folder.path + "/out").run()
         let r = try #require(try JSONLines.read(path: folder.path + "/out/runs.jsonl") { try RunRecord(json: $0) }.first)
         let projection = try #require(r.projection)
         #expect(projection.secondsPerArchitecture >= 0.001)
@@ -306,7 +306,7 @@ struct RunnerTests {
         let folder = TempFolder()
         folder.write("acc.json", "{}")
         let paths = ManifestPaths(manifestDirectory: folder.path, projectRoot: folder.path, shared: .some(nil))
-        let provider = MACsWithFakeAccuracy()
+        let provider = FakeAccuracyProvider.macs
         let m = try ManifestLoader(predictors: provider, paths: paths).load(yaml: yaml, source: "m.yaml", directory: folder.path)
         let p = RunPlan(manifest: m)
         #expect(p.runs.count == 1 + 2 + 2 + 1)

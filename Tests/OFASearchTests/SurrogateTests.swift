@@ -177,7 +177,7 @@ struct SurrogateTests {
         targets: [40, 50]
         seeds: [0, 1]
         """
-        return try ManifestLoader(predictors: RunnerFakeProvider(), paths: ManifestPaths(manifestDirectory: folder.path, projectRoot: folder.path, shared: .some(nil)))
+        return try ManifestLoader(predictors: FakeAccuracyProvider.runner, paths: ManifestPaths(manifestDirectory: folder.path, projectRoot: folder.path, shared: .some(nil)))
             .load(yaml: yaml, source: "m.yaml", directory: folder.path)
     }
 

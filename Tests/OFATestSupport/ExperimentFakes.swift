@@ -32,11 +32,24 @@ package struct RunnerFakeCost: EfficiencyPredictor {
     }
 }
 
-package struct RunnerFakeProvider: PredictorProvider {
-    package init() {}
+/// The fake accuracy with an efficiency predictor chosen per reference and space.
+///
+/// ```swift
+/// let loader = ManifestLoader(predictors: FakeAccuracyProvider.runner, paths: paths)
+/// ```
+package struct FakeAccuracyProvider: PredictorProvider {
+    let efficiency: @Sendable (PredictorReference, any SearchSpace) -> any EfficiencyPredictor
+
+    /// The fake cost model in the reference's metric.
+    package static let runner = FakeAccuracyProvider { reference, _ in RunnerFakeCost(metric: reference.metric) }
+    /// Measured latency replaced by the slow cost model, the fake cost model for the rest.
+    package static let projection = FakeAccuracyProvider { reference, _ in reference.kind == .measured ? SlowCost() as any EfficiencyPredictor : RunnerFakeCost() }
+    /// The real MACs counter (no data files needed).
+    package static let macs = FakeAccuracyProvider { _, space in MACsPredictor(width: space.width) }
+
     package func accuracyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any AccuracyPredictor { RunnerFakeAccuracy() }
     package func efficiencyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any EfficiencyPredictor {
-        RunnerFakeCost(metric: reference.metric)
+        efficiency(reference, space)
     }
 }
 
@@ -79,24 +92,6 @@ package struct SlowCost: EfficiencyPredictor {
     package func predictEfficiency(_ archs: [Architecture]) throws -> [Double] {
         usleep(UInt32(1000 * archs.count))
         return try RunnerFakeCost().predictEfficiency(archs).map { $0 * 1.1 }
-    }
-}
-
-/// The fakes, with measured latency replaced by the slow cost model.
-package struct ProjectionProvider: PredictorProvider {
-    package init() {}
-    package func accuracyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any AccuracyPredictor { RunnerFakeAccuracy() }
-    package func efficiencyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any EfficiencyPredictor {
-        reference.kind == .measured ? SlowCost() : RunnerFakeCost()
-    }
-}
-
-/// The real MACs counter with the fake accuracy (no data files needed).
-package struct MACsWithFakeAccuracy: PredictorProvider {
-    package init() {}
-    package func accuracyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any AccuracyPredictor { RunnerFakeAccuracy() }
-    package func efficiencyPredictor(_ reference: PredictorReference, space: any SearchSpace) throws -> any EfficiencyPredictor {
-        MACsPredictor(width: space.width)
     }
 }
 

@@ -243,10 +243,10 @@ public struct NSGA2Search: BreedingSearch {
         // The population's answers, not the run's (which the result reports): the run's were no
         // better anywhere and bred a narrower front at large budgets (docs/front.md).
         let answers = parents == .answers ? Self.answers(to: targets, in: ranked.members) : []
-        let answerMutants = answers.isEmpty ? 0 : Self.share(answerMutationShare, of: mutants)
+        let answerMutants = answers.isEmpty ? 0 : Breeding.share(answerMutationShare, of: mutants)
         // Adjacent targets' answers, when they differ (crossing an answer with itself gives it back).
         let adjacent = zip(answers, answers.dropFirst()).filter { $0.arch != $1.arch }
-        let pairs = adjacent.isEmpty ? 0 : Self.share(answerCrossoverShare, of: breeding.population - mutants)
+        let pairs = adjacent.isEmpty ? 0 : Breeding.share(answerCrossoverShare, of: breeding.population - mutants)
         for k in 0..<breeding.population {
             var child: (arch: Architecture, cost: Double)?
             for attempt in 0..<noveltyTries {
@@ -254,17 +254,17 @@ public struct NSGA2Search: BreedingSearch {
                 let fromAnswers = attempt < Defaults.answerNoveltyTries
                 if k < answerMutants, fromAnswers {
                     let a = answers[(generation * answerMutants + k) % answers.count]
-                    let mutate = { (rng: inout SeededGenerator) in breeding.mutation.mutate(a.arch, in: space, using: &rng) }
-                    // A parent at the space's cheapest cost may have no mutant within its target.
-                    c = try sampler.draw(within: a.target, tries: Defaults.answerTries, using: &rng, mutate)
-                        ?? sampler.draw(using: &rng, mutate)
+                    c = try sampler.draw(within: a.target, tries: Defaults.answerTries, using: &rng) {
+                        breeding.mutation.mutate(a.arch, in: space, using: &$0)
+                    }
                 } else if k < mutants {
                     let p = ranked.tournament(using: &rng)
                     c = try sampler.draw(using: &rng) { breeding.mutation.mutate(p, in: space, using: &$0) }
                 } else if k - mutants < pairs, fromAnswers {
                     let (a, b) = adjacent[(generation * pairs + k - mutants) % adjacent.count]
-                    let cross = { (rng: inout SeededGenerator) in breeding.crossover.cross(a.arch, b.arch, in: space, using: &rng) }
-                    c = try sampler.draw(within: b.target, tries: Defaults.answerTries, using: &rng, cross) ?? sampler.draw(using: &rng, cross)
+                    c = try sampler.draw(within: b.target, tries: Defaults.answerTries, using: &rng) {
+                        breeding.crossover.cross(a.arch, b.arch, in: space, using: &$0)
+                    }
                 } else {
                     let a = ranked.tournament(using: &rng), b = ranked.tournament(using: &rng)
                     c = try sampler.draw(using: &rng) { breeding.crossover.cross(a, b, in: space, using: &$0) }
@@ -276,9 +276,6 @@ public struct NSGA2Search: BreedingSearch {
             archs.append(c.arch); costs.append(c.cost)
         }
     }
-
-    /// `share` of `count`, rounded half to even (as ``Breeding/mutationCount``).
-    static func share(_ share: Double, of count: Int) -> Int { Int((share * Double(count)).rounded(.toNearestOrEven)) }
 
     /// Each target's answer among `members` (the most accurate that fits it), smallest target
     /// first; a target nothing fits is left out.

@@ -25,7 +25,10 @@ public struct Breeding: Sendable {
     }
 
     /// Children made by mutation in each generation (rounded half to even, as Python's `round`).
-    public var mutationCount: Int { Int((mutationRatio * Double(population)).rounded(.toNearestOrEven)) }
+    public var mutationCount: Int { Self.share(mutationRatio, of: population) }
+
+    /// `share` of `count`, rounded half to even (as Python's `round`).
+    static func share(_ share: Double, of count: Int) -> Int { Int((share * Double(count)).rounded(.toNearestOrEven)) }
 }
 
 /// A search that breeds with ``Breeding``; its settings read as the search's own.

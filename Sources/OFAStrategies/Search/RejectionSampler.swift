@@ -42,17 +42,18 @@ struct RejectionSampler {
     }
 
     /// Up to `tries` draws of `make` for a candidate that costs at most `limit` (and fits the
-    /// budget); nil when none does. Nothing is repaired: the caller decides what to do instead.
-    /// Only draws over the budget count as ``rejected``, as in ``draw(remember:using:_:)``.
+    /// budget), else ``draw(remember:using:_:)`` under the budget (a parent at the space's
+    /// cheapest cost may have no variation within its limit). Only draws over the budget count as
+    /// ``rejected``.
     mutating func draw(within limit: Double, tries: Int, using rng: inout SeededGenerator,
-                       _ make: (inout SeededGenerator) -> Architecture) throws -> (arch: Architecture, cost: Double)? {
+                       _ make: (inout SeededGenerator) -> Architecture) throws -> (arch: Architecture, cost: Double) {
         for _ in 0..<tries {
             let candidate = make(&rng)
             let cost = try evaluator.efficiency(of: candidate)
             if cost <= min(budget, limit) { return (candidate, cost) }
             if cost > budget { rejected += 1 }
         }
-        return nil
+        return try draw(using: &rng, make)
     }
 
     /// `arch` itself when it fits, else repaired.
